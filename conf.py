@@ -1,0 +1,68 @@
+"""Sphinx configuration for paper-kb.
+
+The pages are generated from the digests in ``seeds/`` by the ``tools``
+package, which ``tools.sphinxext`` runs at the start of every build (see
+README.md).  Sources live in ``docs/``; this file stays at the repository
+root so that Read the Docs and a plain ``sphinx-build .`` find it.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+project = "paper-kb"
+author = "paper-kb contributors"
+copyright = "paper-kb contributors"  # noqa: A001 (Sphinx's name)
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "tools.sphinxext",
+]
+
+# Read the Docs passes -D language=en: the UI language follows it, the search
+# language does not (html_search_language is what the index uses).
+language = "zh_CN"
+html_search_language = "zh"
+
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_data", "_generated", "**/.generated.json"]
+templates_path = ["docs/_templates"]
+html_static_path = ["docs/_static"]
+
+# Digest text is shown verbatim: no curly-quote rewriting of titles.
+smartquotes = False
+
+# MyST: only what the templates use; digest text is escaped anyway.
+myst_enable_extensions: list[str] = []
+myst_heading_anchors = 2
+
+# Citations: refs.bib is generated (the converter sets bibtex_bibfiles).
+bibtex_bibfiles: list[str] = []
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# Theme: alabaster (ships with Sphinx) with a bounded sidebar: no global
+# toctree, only fixed links, search, and previous/next.  README.md says why.
+html_theme = "alabaster"
+html_title = "paper-kb · 论文知识库"
+html_theme_options = {
+    "description": "arXiv paper digests, cross-referenced · arXiv 论文摘要知识库",
+    "fixed_sidebar": False,
+    "show_relbars": True,
+    "page_width": "1100px",
+}
+html_sidebars = {"**": ["about.html", "searchfield.html", "sitenav.html", "relations.html"]}
+html_css_files = ["paperkb.css"]
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+
+# MathJax's "safe" extension filters URLs, classes and styles in math.
+mathjax3_config = {
+    "loader": {"load": ["[tex]/safe"]},
+    "tex": {"packages": {"[+]": ["safe"]}},
+}

@@ -1,0 +1,71 @@
+"""arXiv identifiers: recognising them in links, naming pages after them.
+
+Two id schemes exist (https://info.arxiv.org/help/arxiv_identifier.html):
+new-style ``YYMM.NNNN`` / ``YYMM.NNNNN`` (since 2007) and old-style
+``archive(.SUBJ)/YYMMNNN`` such as ``hep-th/9901001`` or ``math.GT/0309136``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .model import ArxivRef
+
+_NEW_ID = r"\d{4}\.\d{4,5}"
+_OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
+_ID_WITH_VERSION = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v(?P<version>\d+))?")
+_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}
+_PATH = re.compile(rf"/(?:abs|pdf|html)/{_ID_WITH_VERSION.pattern}(?:\.pdf)?/?")
+
+
+class NotArxiv(ValueError):
+    """The link is not one this knowledge base can key a paper on."""
+
+
+def parse_url(url: str) -> ArxivRef:
+    """Return the arXiv id a link points to, or raise :class:`NotArxiv` saying why.
+
+    Accepts ``abs``, ``pdf`` (with or without ``.pdf``) and ``html`` links over
+    http or https, with an optional version suffix.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise NotArxiv(f"not a web URL: {url!r}")
+    if parts.hostname not in _HOSTS:
+        raise NotArxiv(f"not an arXiv URL (host {parts.hostname!r}): {url!r}")
+    match = _PATH.fullmatch(parts.path)
+    if not match:
+        raise NotArxiv(f"no arXiv identifier in the link: {url!r}")
+    version = match.group("version")
+    return ArxivRef(match.group("id"), int(version) if version else None)
+
+
+def abs_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+def html_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/html/{arxiv_id}"
+
+
+def page_name(arxiv_id: str) -> str:
+    """A file-system and URL safe page name: ``hep-th/9901001`` -> ``hep-th_9901001``.
+
+    New-style ids are their own page name (``2503.18878``).  ``_`` never occurs
+    in an arXiv id, so the mapping cannot collide.
+    """
+    return arxiv_id.replace("/", "_")
+
+
+def year_month(arxiv_id: str) -> tuple[int, int]:
+    """The submission month encoded in the id (``2503.x`` -> 2025-03)."""
+    digits = arxiv_id.rsplit("/", 1)[-1][:4]
+    yy, mm = int(digits[:2]), int(digits[2:4])
+    # Old-style ids start in 1991; new-style ids in 2007 (0704).
+    year = 1900 + yy if yy >= 91 else 2000 + yy
+    return year, mm

@@ -1,0 +1,148 @@
+"""Citation keys and BibTeX entries, written with bibtexparser.
+
+Entries follow arXiv's own "Export BibTeX citation" (``@misc`` with title,
+year, eprint, archivePrefix, primaryClass, url), plus the month of the id.
+Field values are LaTeX: pylatexenc encodes every character that is special to
+(La)TeX (``% & # $ _ { } ~ ^ \\``), and words with inner capitals or digits
+are braced (``{DyT}``, ``{Qwen2.5-Omni}``) so that styles that change case
+keep them.  bibtexparser adds the enclosing braces and writes the file.
+
+Citation keys (also documented in the README):
+
+* with authors: ``<family name of the first author><year><first significant
+  title word>``, lower case and ASCII-folded, e.g. ``zhu2025transformers``;
+* without authors: ``arxiv`` + the id, e.g. ``arxiv2503.18878`` (old-style ids
+  lose their slash: ``arxivhep-th9901001``).
+
+Keys depend only on the paper's own data.  Should two papers get the same
+key, the one with the older arXiv id keeps it and each newer one gets its
+arXiv id appended (``zhu2025transformers2503.10623``).  Digests announce new
+papers, so adding a digest does not change an existing key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+import bibtexparser
+from bibtexparser.model import Entry as BibEntry
+from bibtexparser.model import Field
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from . import arxiv
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Words a key skips, as common key generators (Google Scholar, Zotero) do.
+_STOPWORDS = frozenset("a an the of on in for to and with via from by at is are we our do does".split())
+_LATEX = UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces-all",
+                               unknown_char_policy="keep", unknown_char_warning=False)
+
+
+class Citation(NamedTuple):
+    """What a BibTeX entry is made of; ``authors`` as (family, given) pairs."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[tuple[str, str], ...] = ()
+    year: int | None = None
+    month: int | None = None
+    primary_class: str | None = None
+
+
+def base_key(citation: Citation) -> str:
+    if not citation.authors:
+        return "arxiv" + citation.arxiv_id.replace("/", "")
+    family = _ascii_word(citation.authors[0][0]) or "anon"
+    year = citation.year or arxiv.year_month(citation.arxiv_id)[0]
+    words = [_ascii_word(word) for word in re.split(r"[\s\-:/]+", citation.title)]
+    significant = next((w for w in words if w and w not in _STOPWORDS), "")
+    return f"{family}{year}{significant}"
+
+
+def assign_keys(citations: Iterable[Citation]) -> dict[str, str]:
+    """arXiv id -> citation key, unique, collisions resolved by id age."""
+    by_key: dict[str, list[str]] = {}
+    for citation in citations:
+        by_key.setdefault(base_key(citation), []).append(citation.arxiv_id)
+    keys: dict[str, str] = {}
+    for key, ids in by_key.items():
+        oldest, *newer = sorted(ids, key=_id_age)
+        keys[oldest] = key
+        for arxiv_id in newer:
+            keys[arxiv_id] = key + arxiv_id.replace("/", "")
+    return keys
+
+
+def latex_title(title: str) -> str:
+    """A title as BibTeX title text: special characters encoded, capitals protected."""
+    words = re.split(r"(\s+)", title)
+    out = []
+    for word in words:
+        encoded = _LATEX.unicode_to_latex(word)
+        if word.strip() and _needs_protection(word):
+            encoded = "{" + encoded + "}"
+        out.append(encoded)
+    return "".join(out)
+
+
+def entry(citation: Citation, key: str) -> BibEntry:
+    year, month = arxiv.year_month(citation.arxiv_id)
+    fields = [Field("title", latex_title(citation.title))]
+    if citation.authors:
+        names = " and ".join(_LATEX.unicode_to_latex(f"{family}, {given}" if given else family)
+                             for family, given in citation.authors)
+        fields.append(Field("author", names))
+    fields.append(Field("year", str(citation.year or year)))
+    month_field = Field("month", MONTHS[(citation.month or month) - 1])
+    month_field.enclosing = "no-enclosing"  # the standard month macro, as in `month = mar`
+    fields.append(month_field)
+    fields += [Field("eprint", citation.arxiv_id), Field("archivePrefix", "arXiv")]
+    if citation.primary_class:
+        fields.append(Field("primaryClass", citation.primary_class))
+    fields.append(Field("url", arxiv.abs_url(citation.arxiv_id)))
+    return BibEntry("misc", key, fields)
+
+
+def write(entries: Sequence[BibEntry]) -> str:
+    library = bibtexparser.Library(list(entries))
+    text = bibtexparser.write_string(library, bibtex_format=_FORMAT)
+    return text.strip() + "\n"
+
+
+def write_one(citation: Citation, key: str) -> str:
+    return write([entry(citation, key)])
+
+
+def entries(citations: Mapping[str, Citation], keys: Mapping[str, str]) -> list[BibEntry]:
+    return [entry(citation, keys[arxiv_id]) for arxiv_id, citation in citations.items()]
+
+
+def _format() -> bibtexparser.BibtexFormat:
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.block_separator = "\n\n"
+    fmt.trailing_comma = True
+    return fmt
+
+
+_FORMAT = _format()
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms and names a style must not lower-case: DyT, Qwen2.5-Omni, LLMs, SEA-VL."""
+    letters = word.strip(".,:;!?()[]\"'")
+    return any(char.isupper() for char in letters[1:]) or (
+        any(char.isupper() for char in letters) and any(char.isdigit() for char in letters))
+
+
+def _ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def _id_age(arxiv_id: str) -> tuple[int, int, str]:
+    year, month = arxiv.year_month(arxiv_id)
+    return year, month, arxiv_id

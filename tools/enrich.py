@@ -1,0 +1,132 @@
+"""Papers -> papers with what the knowledge base adds to them.
+
+Topics come from the taxonomy, glossary terms from the glossary, related papers
+from shared topics and terms, citation keys from ``bibtex.assign_keys``.  All
+of it is a pure function of the corpus and the curated data, so a clean build
+and an incremental build compute the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from . import arxiv, bibtex, markup
+from .knowledge import Glossary, Keyword, Taxonomy
+from .model import Corpus, Paper
+
+RELATED_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class EnrichedPaper:
+    paper: Paper
+    topics: tuple[str, ...]  # topic slugs, best first; the first holds the page in its toctree
+    terms: tuple[str, ...]  # glossary terms, in glossary order
+    related: tuple[str, ...]  # arXiv ids, most related first
+    cite_key: str
+    citation: bibtex.Citation
+    abstract: tuple[tuple[markup.Inline, ...], ...]  # tokens per paragraph
+    links: tuple[markup.Link, ...]  # code and project links found in the abstract
+
+    @property
+    def arxiv_id(self) -> str:
+        return self.paper.arxiv_id
+
+    @property
+    def page(self) -> str:
+        return f"papers/{arxiv.page_name(self.paper.arxiv_id)}"
+
+    @property
+    def year_month(self) -> tuple[int, int]:
+        return arxiv.year_month(self.paper.arxiv_id)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The enriched corpus: everything the renderer needs."""
+
+    corpus: Corpus
+    papers: dict[str, EnrichedPaper]
+    taxonomy: Taxonomy
+    glossary: Glossary
+
+    def papers_of_topic(self, slug: str) -> list[EnrichedPaper]:
+        return [p for p in self.papers.values() if slug in p.topics]
+
+    def primary_papers_of_topic(self, slug: str) -> list[EnrichedPaper]:
+        return [p for p in self.papers.values() if p.topics[0] == slug]
+
+
+def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary) -> Knowledge:
+    citations = {pid: bibtex.Citation(arxiv_id=pid, title=p.title) for pid, p in corpus.papers.items()}
+    keys = bibtex.assign_keys(citations.values())
+    topics = {pid: classify(paper, taxonomy) for pid, paper in corpus.papers.items()}
+    terms = {pid: find_terms(paper, glossary) for pid, paper in corpus.papers.items()}
+    related = related_papers(topics, terms)
+    papers: dict[str, EnrichedPaper] = {}
+    for pid, paper in corpus.papers.items():
+        abstract = tuple(tuple(markup.tokenize(paragraph)) for paragraph in paper.abstract)
+        links = _unique_links(token for paragraph in abstract for token in markup.links(list(paragraph)))
+        papers[pid] = EnrichedPaper(paper=paper, topics=topics[pid], terms=terms[pid],
+                                    related=related[pid], cite_key=keys[pid],
+                                    citation=citations[pid], abstract=abstract, links=links)
+    return Knowledge(corpus=corpus, papers=papers, taxonomy=taxonomy, glossary=glossary)
+
+
+def classify(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """Topic slugs for a paper, best first; never empty (see taxonomy.toml)."""
+    titles = f"{paper.title}\n{paper.title_zh}"
+    abstract = "\n".join(paper.abstract)
+    scored: list[tuple[int, int, str]] = []
+    for order, topic in enumerate(taxonomy.topics):
+        in_title = sum(1 for keyword in topic.keywords if keyword.found_in(titles))
+        in_abstract = sum(1 for keyword in topic.keywords if keyword.found_in(abstract))
+        score = taxonomy.title_weight * in_title + in_abstract
+        if score:
+            scored.append((-score, order, topic.slug))
+    scored.sort()
+    chosen = [slug for neg_score, _, slug in scored if -neg_score >= taxonomy.threshold]
+    if not chosen:
+        chosen = [scored[0][2]] if scored else [taxonomy.fallback]
+    return tuple(chosen[: taxonomy.max_topics])
+
+
+def find_terms(paper: Paper, glossary: Glossary) -> tuple[str, ...]:
+    text = "\n".join((paper.title, paper.title_zh, *paper.abstract))
+    return tuple(term.term for term in glossary.terms if _any_found(term.aliases, text))
+
+
+def related_papers(topics: dict[str, tuple[str, ...]],
+                   terms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """For each paper, the papers sharing the most topics and glossary terms.
+
+    Cosine similarity of the feature sets; ties go to the newer paper, then the
+    smaller id, so the result does not depend on the order papers were read in.
+    """
+    features = {pid: {f"topic:{t}" for t in topics[pid]} | {f"term:{t}" for t in terms[pid]}
+                for pid in topics}
+    related: dict[str, tuple[str, ...]] = {}
+    for pid, mine in features.items():
+        scored = []
+        for other, theirs in features.items():
+            if other == pid or not mine or not theirs:
+                continue
+            shared = len(mine & theirs)
+            if shared:
+                score = shared / math.sqrt(len(mine) * len(theirs))
+                scored.append((-score, tuple(-n for n in arxiv.year_month(other)), other))
+        scored.sort()
+        related[pid] = tuple(other for *_, other in scored[:RELATED_LIMIT])
+    return related
+
+
+def _any_found(keywords: tuple[Keyword, ...], text: str) -> bool:
+    return any(keyword.found_in(text) for keyword in keywords)
+
+
+def _unique_links(links) -> tuple[markup.Link, ...]:
+    seen: dict[str, markup.Link] = {}
+    for link in links:
+        seen.setdefault(link.url, link)
+    return tuple(seen.values())

@@ -1,0 +1,389 @@
+"""Abstract markup -> inline tokens (data, not MyST).
+
+Digest abstracts carry LaTeX-ish and Markdown-ish markup written by
+translation tools.  :func:`tokenize` recognises a small, fixed set of it and
+returns tokens; everything it does not recognise stays :class:`Text`, which the
+renderer escapes.  So the only markup that can reach a page is markup this
+module recognised and the renderer emitted itself.
+
+Recognised:
+
+* ``$...$`` and ``$$...$$``: math, only when the dollars pair up and the TeX
+  inside is balanced and uses known, harmless commands; otherwise the text is
+  kept as written.  Garbled math such as ``$DyT($x$) = \\tanh(\\alpha $x$)$``
+  (a translator wrapped the inner variables in dollars too) is repaired into
+  one formula when that gives balanced parentheses.
+* ``\\textbf{}``, ``**...**`` (strong); ``\\textit{}``, ``\\emph{}``,
+  ``\\textsl{}`` (emphasis); ``\\texttt{}``, ``\\text{}``... (plain text).
+* ``\\href{url}{text}``, ``\\url{url}`` and bare ``http(s)://`` URLs (links).
+* ``\\%``, ``\\&``, ``\\#``, ``\\_``, ``\\$``, ``\\{``, ``\\}`` (the character).
+* ``\\color``, ``\\textcolor`` and font-size switches (presentation only: dropped,
+  their text kept).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple, Union
+
+
+class Text(NamedTuple):
+    text: str
+
+
+class Math(NamedTuple):
+    tex: str
+
+
+class Strong(NamedTuple):
+    text: str
+
+
+class Emph(NamedTuple):
+    text: str
+
+
+class Link(NamedTuple):
+    url: str
+    text: str
+
+
+Inline = Union[Text, Math, Strong, Emph, Link]
+
+_STRONG_COMMANDS = {"textbf", "bf", "mathbf"}
+_EMPH_COMMANDS = {"textit", "emph", "textsl", "it"}
+_PLAIN_COMMANDS = {"texttt", "textrm", "textsf", "textsc", "text", "mbox", "underline", "textnormal"}
+# Presentation-only commands: the first brace group(s) are arguments to drop.
+_COLOUR_COMMANDS = {"color": 1, "textcolor": 1, "colorbox": 1}
+_SWITCHES = {"tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large",
+             "LARGE", "huge", "Huge", "bfseries", "itshape", "ttfamily", "centering", "noindent"}
+_ESCAPED_CHARS = set("%&#_${}")
+
+# Commands MathJax renders without extensions that fetch code or build links.
+# Anything else (\href, \class, \style, \require, \def, \unicode...) makes the
+# "math" plain text: a formula in a digest never needs them.
+_MATH_COMMANDS = frozenset("""
+alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
+Lambda Xi Pi Sigma Upsilon Phi Psi Omega
+sin cos tan cot sec csc sinh cosh tanh coth arcsin arccos arctan exp log ln lg max min sup inf
+arg argmax argmin lim det dim ker Pr gcd deg mod bmod pmod operatorname
+frac dfrac tfrac sqrt binom tbinom dbinom sum prod int iint oint partial nabla infty
+cdot cdots ldots dots vdots ddots times div pm mp ast star circ bullet oplus otimes odot
+leq geq le ge neq ne approx sim simeq cong equiv propto ll gg prec succ preceq succeq
+subset subseteq supset supseteq in notin ni cup cap setminus emptyset varnothing forall exists
+neg land lor wedge vee to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow
+mapsto implies iff uparrow downarrow gets longrightarrow longleftarrow
+left right big Big bigg Bigg middle langle rangle lfloor rfloor lceil rceil lvert rvert lVert rVert
+mid parallel perp top bot angle triangle square ell hbar Re Im aleph prime
+mathbf mathrm mathit mathcal mathbb mathsf mathtt mathfrak boldsymbol bm text textbf textit
+textrm mbox hat bar tilde vec dot ddot widehat widetilde overline underline overbrace underbrace
+quad qquad displaystyle textstyle scriptstyle limits nolimits top intercal
+""".split())
+_MATH_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_URL = re.compile(r"https?://[^\s<>\"'`，。；：！？、（）【】《》「」]+")
+_URL_TRAILING = ".,;:!?'\"*"
+
+
+def tokenize(paragraph: str) -> list[Inline]:
+    """Tokens for one paragraph of abstract text; adjacent text merged."""
+    return _merge_text(_Scanner(paragraph).tokens())
+
+
+def plain_text(tokens: list[Inline]) -> str:
+    """The readable text of tokens (math as its TeX source)."""
+    parts: list[str] = []
+    for token in tokens:
+        if isinstance(token, Math):
+            parts.append(f"${token.tex}$")
+        elif isinstance(token, Link):
+            parts.append(token.text)
+        else:
+            parts.append(token.text)
+    return "".join(parts)
+
+
+def links(tokens: list[Inline]) -> list[Link]:
+    return [token for token in tokens if isinstance(token, Link)]
+
+
+def _merge_text(tokens: Iterator[Inline]) -> list[Inline]:
+    merged: list[Inline] = []
+    for token in tokens:
+        if isinstance(token, Text):
+            if not token.text:
+                continue
+            if merged and isinstance(merged[-1], Text):
+                merged[-1] = Text(merged[-1].text + token.text)
+                continue
+        merged.append(token)
+    return merged
+
+
+class _Scanner:
+    """One left-to-right pass; each ``_at_*`` rule consumes input or declines."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.pos = 0
+        self.math_spans = dict(_math_spans(source))  # start -> (end, tex)
+
+    def tokens(self) -> Iterator[Inline]:
+        source = self.source
+        text_start = self.pos
+        while self.pos < len(source):
+            token = self._rule()
+            if token is None:
+                self.pos += 1
+                continue
+            start, produced = token
+            yield Text(source[text_start:start])
+            yield from produced
+            text_start = self.pos
+        yield Text(source[text_start:])
+
+    def _rule(self) -> tuple[int, list[Inline]] | None:
+        start = self.pos
+        char = self.source[start]
+        if start in self.math_spans:
+            end, tex = self.math_spans[start]
+            self.pos = end
+            return start, [Math(tex)]
+        if char == "\\":
+            return self._at_command(start)
+        if char == "*" and self.source.startswith("**", start):
+            return self._at_double_star(start)
+        if char in "hH" and _URL.match(self.source, start):
+            return self._at_url(start)
+        return None
+
+    def _at_command(self, start: int) -> tuple[int, list[Inline]] | None:
+        source = self.source
+        nxt = source[start + 1: start + 2]
+        if nxt and nxt in _ESCAPED_CHARS:
+            self.pos = start + 2
+            return start, [Text(nxt)]
+        if nxt == "\\":  # a LaTeX line break
+            self.pos = start + 2
+            return start, [Text(" ")]
+        match = re.compile(r"[A-Za-z]+").match(source, start + 1)
+        if not match:
+            return None
+        name, pos = match.group(), match.end()
+        if name in _SWITCHES:
+            self.pos = _skip_space(source, pos)
+            return start, []
+        if name == "href":
+            url, pos = _group(source, pos)
+            text, pos2 = _group(source, pos) if url is not None else (None, pos)
+            if url is None or text is None or not _is_web_url(url.strip()):
+                return None
+            self.pos = pos2
+            return start, [Link(url.strip(), _plain(text) or url.strip())]
+        if name == "url":
+            url, pos = _group(source, pos)
+            if url is None or not _is_web_url(url.strip()):
+                return None
+            self.pos = pos
+            return start, [Link(url.strip(), url.strip())]
+        if name in _COLOUR_COMMANDS:
+            pos = _skip_optional(source, pos)
+            spec, pos = _group(source, pos)
+            if spec is None:
+                return None
+            body, after = _group(source, pos)
+            self.pos = after if body is not None else pos
+            return start, [Text(_plain(body))] if body else []
+        if name in _STRONG_COMMANDS | _EMPH_COMMANDS | _PLAIN_COMMANDS:
+            body, pos = _group(source, pos)
+            if body is None:
+                return None
+            self.pos = pos
+            text = _plain(body)
+            if name in _STRONG_COMMANDS:
+                return start, [Strong(text)] if text.strip() else [Text(text)]
+            if name in _EMPH_COMMANDS:
+                return start, [Emph(text)] if text.strip() else [Text(text)]
+            return start, [Text(text)]
+        return None  # unknown command: kept as written
+
+    def _at_double_star(self, start: int) -> tuple[int, list[Inline]] | None:
+        end = self.source.find("**", start + 2)
+        if end < 0:
+            return None
+        inner = self.source[start + 2: end]
+        if not inner.strip() or inner != inner.strip():
+            return None
+        self.pos = end + 2
+        return start, [Strong(_plain(inner))]
+
+    def _at_url(self, start: int) -> tuple[int, list[Inline]] | None:
+        match = _URL.match(self.source, start)
+        assert match
+        url = _trim_url(match.group())
+        if start > 0 and (self.source[start - 1].isalnum() or self.source[start - 1] in "{/"):
+            return None
+        self.pos = start + len(url)
+        return start, [Link(url, url)]
+
+
+def _plain(text: str | None) -> str:
+    """Nested markup reduced to its readable text (used inside links and emphasis)."""
+    if not text:
+        return ""
+    return plain_text(tokenize(text))
+
+
+def _is_web_url(url: str) -> bool:
+    return bool(re.fullmatch(r"https?://[^\s<>\"'`]+", url))
+
+
+def _trim_url(url: str) -> str:
+    while url and url[-1] in _URL_TRAILING:
+        url = url[:-1]
+    # A closing bracket belongs to the URL only if the URL opened it.
+    for opening, closing in ("()", "[]", "{}"):
+        while url.endswith(closing) and url.count(closing) > url.count(opening):
+            url = url[:-1]
+    return url
+
+
+def _skip_space(source: str, pos: int) -> int:
+    while pos < len(source) and source[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _skip_optional(source: str, pos: int) -> int:
+    """Skip a ``[...]`` optional argument, if there is one."""
+    if pos < len(source) and source[pos] == "[":
+        end = source.find("]", pos)
+        if end > 0:
+            return end + 1
+    return pos
+
+
+def _group(source: str, pos: int) -> tuple[str | None, int]:
+    """The content of a balanced ``{...}`` group at ``pos`` (None if there is none)."""
+    if pos >= len(source) or source[pos] != "{":
+        return None, pos
+    depth = 0
+    i = pos
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return source[pos + 1: i], i + 1
+        i += 1
+    return None, pos
+
+
+# --- math -------------------------------------------------------------------
+
+def _dollar_positions(source: str) -> list[tuple[int, int]]:
+    """(position, width) of each unescaped ``$`` or ``$$`` delimiter."""
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "$":
+            width = 2 if source.startswith("$$", i) else 1
+            found.append((i, width))
+            i += width
+            continue
+        i += 1
+    return found
+
+
+def _math_spans(source: str) -> Iterator[tuple[int, tuple[int, str]]]:
+    """(start, (end, tex)) for each formula that is safe to render as math."""
+    delimiters = _dollar_positions(source)
+    i = 0
+    while i + 1 < len(delimiters):
+        (start, width), (close, close_width) = delimiters[i], delimiters[i + 1]
+        if width != close_width:
+            i += 1
+            continue
+        tex = source[start + width: close]
+        if not _balanced(tex, "()") and width == 1:
+            repaired = _repair(source, delimiters, i)
+            if repaired is not None:
+                last, tex = repaired
+                end = delimiters[last][0] + 1
+                if _safe_math(tex):
+                    yield start, (end, tex.strip())
+                i = last + 1
+                continue
+        if _safe_math(tex) and (width == 2 or _tight(source, tex, close + 1)):
+            yield start, (close + close_width, tex.strip())
+            i += 2
+        else:
+            i += 1  # this dollar is plain text; try pairing from the next one
+
+
+def _repair(source: str, delimiters: list[tuple[int, int]], first: int) -> tuple[int, str] | None:
+    """Join ``$a($x$)b$``-style fragments into one formula with balanced brackets.
+
+    The gaps between fragments must be short and hold no CJK text, which keeps
+    two real formulas with prose between them apart.
+    """
+    for last in range(first + 3, min(len(delimiters), first + 12), 2):
+        if any(width != 1 for _, width in delimiters[first: last + 1]):
+            return None
+        gaps = [source[delimiters[k][0] + 1: delimiters[k + 1][0]]
+                for k in range(first + 1, last, 2)]
+        if any(len(gap) > 12 or _has_cjk(gap) for gap in gaps):
+            return None
+        tex = source[delimiters[first][0] + 1: delimiters[last][0]].replace("$", "")
+        if _balanced(tex, "()"):
+            return last, tex
+    return None
+
+
+def _tight(source: str, tex: str, after: int) -> bool:
+    """Pandoc's rule for ``$...$``: no space inside the dollars, no digit after.
+
+    It keeps prices ("$5 and $10") from becoming a formula.
+    """
+    return tex == tex.strip() and not source[after: after + 1].isdigit()
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text)
+
+
+def _balanced(tex: str, pair: str) -> bool:
+    depth = 0
+    opening, closing = pair
+    i = 0
+    while i < len(tex):
+        char = tex[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth < 0:
+                return False
+        i += 1
+    return depth == 0
+
+
+def _safe_math(tex: str) -> bool:
+    if not tex.strip() or _has_cjk(tex) or "\n" in tex:
+        return False
+    if not _balanced(tex, "{}"):
+        return False
+    return all(name in _MATH_COMMANDS for name in _MATH_COMMAND.findall(tex))

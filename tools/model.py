@@ -1,0 +1,136 @@
+"""The records that flow through the pipeline.
+
+``parse`` yields :class:`Entry` records (one per digest entry, with its source
+location) and :class:`Problem` records; ``build_corpus`` folds entries into
+:class:`Paper` and :class:`Digest` records.  Nothing here knows about Sphinx,
+MyST or files on disk beyond the paths it carries for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+
+class SourceRef(NamedTuple):
+    """Where a record came from: the digest file and the 1-based line."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+class Problem(NamedTuple):
+    """An input problem, reported as ``file:line: reason``.
+
+    ``kind`` is a short machine-readable subtype (``missing-link``,
+    ``not-utf8``...) so that tests and tools can tell problems apart.
+    """
+
+    source: SourceRef
+    kind: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+class ArxivRef(NamedTuple):
+    """An arXiv identifier split into the bare id and its version (if any)."""
+
+    id: str
+    version: int | None
+
+
+class Entry(NamedTuple):
+    """One entry of one digest, exactly as written (after line-ending cleanup)."""
+
+    title: str
+    title_zh: str
+    url: str
+    arxiv: ArxivRef
+    abstract: tuple[str, ...]  # paragraphs, each with its lines joined
+    source: SourceRef  # the line of the ``## `` heading
+
+    @property
+    def digest(self) -> str:
+        return self.source.path.stem
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper, merged from every digest entry that mentions it."""
+
+    arxiv_id: str
+    title: str
+    title_zh: str
+    abstract: tuple[str, ...]
+    url: str  # the canonical abs URL, without version
+    versions: tuple[int, ...]  # versions named by the digests' links, if any
+    sources: tuple[SourceRef, ...]  # every entry that mentions the paper, in read order
+    # Texts that differ between digests: kept, never silently overwritten.
+    variants: tuple[Entry, ...] = ()
+
+    @property
+    def digests(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for source in self.sources:
+            seen.setdefault(source.path.stem, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One digest file: its name (the file stem) and its papers in file order."""
+
+    name: str
+    path: Path
+    paper_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    papers: dict[str, Paper]  # by arXiv id, in first-seen order
+    digests: tuple[Digest, ...]  # in file-name order
+    # Not errors: things a reader of the build log should know (e.g. variants).
+    notices: tuple[Problem, ...] = field(default=())
+
+
+def build_corpus(entries: tuple[Entry, ...]) -> Corpus:
+    """Fold entries into papers (one per arXiv id) and digests (one per file).
+
+    The first entry of a paper, in digest order, gives its texts; a later entry
+    whose texts differ is kept as a variant (shown on the page) and noted once.
+    """
+    from . import arxiv  # local import: arxiv imports this module's records
+
+    by_id: dict[str, list[Entry]] = {}
+    digest_ids: dict[Path, dict[str, None]] = {}
+    for entry in entries:
+        by_id.setdefault(entry.arxiv.id, []).append(entry)
+        digest_ids.setdefault(entry.source.path, {}).setdefault(entry.arxiv.id, None)
+    papers: dict[str, Paper] = {}
+    notices: list[Problem] = []
+    for arxiv_id, group in by_id.items():
+        first = group[0]
+        variants = tuple(e for e in group[1:] if _texts(e) != _texts(first))
+        if variants:
+            others = ", ".join(str(v.source) for v in variants)
+            notices.append(Problem(first.source, "variant",
+                                   f"{arxiv_id} appears again with different text at {others}; "
+                                   "both versions are kept on its page"))
+        versions = sorted({e.arxiv.version for e in group if e.arxiv.version is not None})
+        papers[arxiv_id] = Paper(arxiv_id=arxiv_id, title=first.title, title_zh=first.title_zh,
+                                 abstract=first.abstract, url=arxiv.abs_url(arxiv_id),
+                                 versions=tuple(versions),
+                                 sources=tuple(e.source for e in group), variants=variants)
+    digests = tuple(Digest(name=path.stem, path=path, paper_ids=tuple(ids))
+                    for path, ids in sorted(digest_ids.items(), key=lambda item: item[0].name))
+    return Corpus(papers=papers, digests=digests, notices=tuple(notices))
+
+
+def _texts(entry: Entry) -> tuple[str, str, tuple[str, ...]]:
+    return entry.title, entry.title_zh, entry.abstract

@@ -1,0 +1,172 @@
+"""Digest text -> :class:`Entry` records and :class:`Problem` records.
+
+The format (see GUIDE.md section 1)::
+
+    ## <English title>
+    [<Chinese title>](<arXiv URL>)
+
+    <Chinese abstract: paragraphs until the next "## " line or EOF>
+
+The parser never raises on bad input: every deviation becomes a Problem with
+the file and line, and parsing goes on with the next entry, so that one run
+reports every problem of every file.  It knows nothing about Sphinx or MyST.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from . import arxiv
+from .model import Entry, Problem, SourceRef
+
+HEADING_PREFIX = "## "
+# Only these three line endings; str.splitlines() would also split on form
+# feeds and U+2028, and line numbers would no longer match an editor's.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# The Chinese title may itself hold brackets, so the title runs to the last "](".
+_LINK_LINE = re.compile(r"\[(?P<title>.*)\]\((?P<url>[^\s()]*)\)")
+# Encodings that digests mis-saved by other tools are likely to be in.
+_LIKELY_ENCODINGS = ("utf-16", "gb18030", "big5", "shift_jis", "cp1252")
+
+
+class ParseResult(NamedTuple):
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+
+
+def digest_files(folder: Path) -> list[Path]:
+    """The digests of a folder, in the order their file names give."""
+    return sorted(p for p in folder.glob("*.txt") if p.is_file())
+
+
+def parse_folder(folder: Path) -> ParseResult:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for path in digest_files(folder):
+        result = parse_file(path)
+        entries.extend(result.entries)
+        problems.extend(result.problems)
+    return ParseResult(tuple(entries), tuple(problems))
+
+
+def parse_file(path: Path) -> ParseResult:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")  # a BOM is dropped, not kept in the title
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        reason = f"not UTF-8 (byte 0x{data[error.start]:02x}); {_guess_encoding(data)}"
+        return ParseResult((), (Problem(SourceRef(path, line), "not-utf8", reason),))
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: Path) -> ParseResult:
+    lines = [line.rstrip() for line in _LINE_BREAK.split(text)]
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for block in _blocks(lines):
+        if block.heading is None:
+            first = next(n for n, line in block.body if line.strip())
+            problems.append(
+                Problem(SourceRef(path, first), "text-before-entry",
+                        "text before the first '## ' entry heading")
+            )
+            continue
+        entry_or_problem = _read_entry(block, path)
+        if isinstance(entry_or_problem, Problem):
+            problems.append(entry_or_problem)
+        else:
+            entries.append(entry_or_problem)
+    return ParseResult(tuple(entries), tuple(problems))
+
+
+class _Block(NamedTuple):
+    heading: tuple[int, str] | None  # (line number, title) or None for a preamble
+    body: list[tuple[int, str]]  # numbered lines up to the next heading
+
+
+def _blocks(lines: list[str]) -> Iterator[_Block]:
+    """Split numbered lines into a preamble (if it holds text) and entry blocks."""
+    current = _Block(None, [])
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(HEADING_PREFIX) or line == HEADING_PREFIX.rstrip():
+            if current.heading is not None or any(text.strip() for _, text in current.body):
+                yield current
+            current = _Block((number, line[len(HEADING_PREFIX):].strip()), [])
+        else:
+            current.body.append((number, line))
+    if current.heading is not None or any(text.strip() for _, text in current.body):
+        yield current
+
+
+def _read_entry(block: _Block, path: Path) -> Entry | Problem:
+    assert block.heading is not None
+    heading_line, title = block.heading
+    where = SourceRef(path, heading_line)
+    if not title:
+        return Problem(where, "empty-title", "entry heading '## ' has no title")
+    body = _strip_blank_edges(block.body)
+    if not body:
+        return Problem(where, "missing-link",
+                       "entry has no link line '[中文标题](https://arxiv.org/abs/ID)' and no abstract")
+    link_number, link_line = body[0]
+    link = _LINK_LINE.fullmatch(link_line.strip())
+    if not link:
+        return Problem(SourceRef(path, link_number), "missing-link",
+                       f"expected the link line '[中文标题](https://arxiv.org/abs/ID)' "
+                       f"after the heading, found {_clip(link_line)!r}")
+    url = link.group("url")
+    try:
+        ref = arxiv.parse_url(url)
+    except arxiv.NotArxiv as error:
+        return Problem(SourceRef(path, link_number), "bad-link", str(error))
+    title_zh = link.group("title").strip()
+    if not title_zh:
+        return Problem(SourceRef(path, link_number), "empty-title-zh", "the Chinese title is empty")
+    abstract = tuple(_paragraphs(body[1:]))
+    if not abstract:
+        return Problem(where, "empty-abstract", f"entry {ref.id} has an empty abstract")
+    return Entry(title=title, title_zh=title_zh, url=url, arxiv=ref,
+                 abstract=abstract, source=where)
+
+
+def _strip_blank_edges(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start][1].strip():
+        start += 1
+    while end > start and not lines[end - 1][1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _paragraphs(lines: Iterable[tuple[int, str]]) -> Iterator[str]:
+    """Blank-line separated paragraphs, each paragraph's lines joined by a space."""
+    paragraph: list[str] = []
+    for _, line in lines:
+        if line.strip():
+            paragraph.append(line.strip())
+        elif paragraph:
+            yield " ".join(paragraph)
+            paragraph = []
+    if paragraph:
+        yield " ".join(paragraph)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _guess_encoding(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "it looks like UTF-16 (byte-order mark); save it as UTF-8"
+    for encoding in _LIKELY_ENCODINGS[1:]:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return f"it decodes as {encoding.upper()}; save it as UTF-8"
+    return "save it as UTF-8"

@@ -1,0 +1,45 @@
+"""The converter: parse -> model -> enrich -> render -> write, in that order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import knowledge as knowledge_data
+from .enrich import Knowledge, enrich
+from .model import Problem, build_corpus
+from .parse import parse_folder
+from .render import render_site
+from .write import WriteReport, sync
+
+
+@dataclass(frozen=True)
+class ConvertResult:
+    problems: tuple[Problem, ...]  # input errors: fail a strict build
+    notices: tuple[Problem, ...]  # worth telling, never an error
+    knowledge: Knowledge | None
+    report: WriteReport | None  # None when nothing was written
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def convert(seeds: Path, docs: Path, *, strict: bool = True) -> ConvertResult:
+    """Convert every digest in ``seeds`` into generated pages under ``docs``.
+
+    With ``strict`` and any input problem, nothing is written: the pages of the
+    previous run stay as they were.  Without it, every valid entry is written
+    and the problems are still returned for the caller to report.
+    """
+    if not seeds.is_dir():
+        raise FileNotFoundError(f"seeds folder not found: {seeds}")
+    parsed = parse_folder(seeds)
+    corpus = build_corpus(parsed.entries)
+    data = docs / "_data"
+    knowledge = enrich(corpus, knowledge_data.load_taxonomy(data / "taxonomy.toml"),
+                       knowledge_data.load_glossary(data / "glossary.toml"))
+    if parsed.problems and strict:
+        return ConvertResult(parsed.problems, corpus.notices, knowledge, None)
+    report = sync(docs, render_site(knowledge))
+    return ConvertResult(parsed.problems, corpus.notices, knowledge, report)

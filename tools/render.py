@@ -1,0 +1,118 @@
+"""Enriched knowledge -> the text of every generated file (MyST pages, BibTeX).
+
+Page layouts are the Jinja templates in ``templates/``.  The environment's
+``finalize`` hook escapes every value a template prints unless a filter
+already turned it into MyST (``myst.MyST``), so a template cannot forget to
+escape digest text.  This module returns ``{relative path: text}`` and knows
+nothing about the file system; ``write.py`` puts the files in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import jinja2
+
+from . import arxiv, bibtex, myst
+from .enrich import Knowledge
+from .knowledge import search_words
+
+TEMPLATES = Path(__file__).with_name("templates")
+BIBFILE = "refs.bib"
+SEARCH_WORDS = "_generated/search-words.txt"
+_SAFE_PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def _finalize(value: object) -> str:
+    if isinstance(value, myst.MyST):
+        return value
+    return myst.escape_text(str(value))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,  # HTML escaping is wrong for MyST; _finalize escapes instead
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        inline=lambda tokens: myst.inline(list(tokens)),
+        link=lambda text, url: myst.link(str(text), url),
+        doc_link=lambda text, docname: myst.doc_link(str(text), docname),
+        target=myst.target,
+        target_text=lambda text: myst.MyST(myst.escape_text(text)),
+        cite=lambda key, style: myst.role(f"cite:{style}", myst.target(key)),
+        term_ref=lambda term: myst.role("term", term),
+        site_file=lambda name: myst.role("site-file", myst.target(name)),
+        code_block=myst.code_block,
+        yaml=myst.yaml_value,
+    )
+    return env
+
+
+def digest_page(name: str) -> str:
+    """Docname of a digest's page: its file stem when that is URL-safe."""
+    if _SAFE_PAGE.fullmatch(name):
+        return f"digests/{name}"
+    return f"digests/digest-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+
+
+def render_site(knowledge: Knowledge) -> dict[str, str]:
+    """Every generated file of the site, by path relative to the docs folder."""
+    env = _environment()
+    taxonomy, glossary = knowledge.taxonomy, knowledge.glossary
+    digest_pages = {digest.name: digest_page(digest.name) for digest in knowledge.corpus.digests}
+    topic_names = {t.slug: f"{t.name} · {t.name_zh}" for t in taxonomy.topics}
+    files: dict[str, str] = {}
+
+    paper_template = env.get_template("paper.md.jinja")
+    for item in knowledge.papers.values():
+        paper = item.paper
+        files[f"{item.page}.md"] = paper_template.render(
+            item=item, paper=paper, variants=paper.variants,
+            related=[knowledge.papers[pid] for pid in item.related],
+            abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
+            html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
+            digest_pages=digest_pages, bibtex=bibtex.write_one(item.citation, item.cite_key),
+        )
+
+    topic_template = env.get_template("topic.md.jinja")
+    used_topics = [t for t in taxonomy.topics if knowledge.papers_of_topic(t.slug)]
+    for topic in used_topics:
+        files[f"topics/{topic.slug}.md"] = topic_template.render(
+            topic=topic, papers=knowledge.papers_of_topic(topic.slug),
+            primary=knowledge.primary_papers_of_topic(topic.slug))
+    files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(topics=used_topics)
+
+    digest_template = env.get_template("digest.md.jinja")
+    for digest in knowledge.corpus.digests:
+        files[f"{digest_pages[digest.name]}.md"] = digest_template.render(
+            digest=digest, papers=[knowledge.papers[pid] for pid in digest.paper_ids])
+    files["digests/index.md"] = env.get_template("digests_index.md.jinja").render(
+        digests=knowledge.corpus.digests, digest_pages=digest_pages)
+
+    term_papers = {term.term: [p for p in knowledge.papers.values() if term.term in p.terms]
+                   for term in glossary.terms}
+    files["glossary.md"] = env.get_template("glossary.md.jinja").render(
+        terms=glossary.terms, term_papers=term_papers)
+    files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
+    files[BIBFILE] = render_bibtex(knowledge)
+    files[SEARCH_WORDS] = render_search_words(knowledge)
+    return files
+
+
+def render_bibtex(knowledge: Knowledge) -> str:
+    return bibtex.write([bibtex.entry(item.citation, item.cite_key)
+                         for item in knowledge.papers.values()])
+
+
+def render_search_words(knowledge: Knowledge) -> str:
+    """A jieba user dictionary: one domain word per line, with a high frequency."""
+    words = search_words(knowledge.taxonomy, knowledge.glossary)
+    return "".join(f"{word} 100000\n" for word in words)

@@ -1,0 +1,24 @@
+"""The Sphinx side of paper-kb, wired from ``conf.py`` as ``tools.sphinxext``.
+
+One module per concern, each with a ``setup_*`` function (the layout of
+sphinx-design): ``convert`` runs the converter before Sphinx looks for
+sources, ``navigation`` marks pages whose cross-page context changed,
+``search`` fixes and tunes the Chinese search, ``roles`` adds ``{site-file}``.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from .convert import setup_convert
+from .navigation import setup_navigation
+from .roles import setup_roles
+from .search import setup_search
+
+
+def setup(app: Sphinx) -> dict:
+    setup_convert(app)
+    setup_navigation(app)
+    setup_search(app)
+    setup_roles(app)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

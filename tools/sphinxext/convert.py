@@ -1,0 +1,91 @@
+"""Run the converter before Sphinx looks for source files.
+
+``config-inited`` is the last event before Sphinx lists the source folder, so
+the generated pages exist whichever way Sphinx is started: ``make html``, a
+plain ``sphinx-build``, or Read the Docs' ``python -m sphinx ... .``.
+
+Configuration (``conf.py`` or ``-D``):
+
+* ``paperkb_seeds``: the folder of digests (default ``seeds``, relative to
+  the folder of ``conf.py``);
+* ``paperkb_strict``: with input problems, stop before writing anything
+  (default); ``0`` builds every valid entry and still reports the problems;
+* ``paperkb_docs``: the folder of Sphinx sources (default ``docs``). Read the
+  Docs runs Sphinx with the folder of ``conf.py`` as source folder; pages live
+  in ``docs/`` and are served from the site root (``papers/<id>.html``), so the
+  source folder is moved there before Sphinx reads it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+from ..knowledge import KnowledgeError
+from ..pipeline import convert
+from ..render import BIBFILE, SEARCH_WORDS
+
+logger = logging.getLogger(__name__)
+
+
+class DigestProblems(SphinxError):
+    category = "Digest input problems"
+
+
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    confdir = Path(app.confdir)
+    docs = (confdir / config.paperkb_docs).resolve()
+    if Path(app.srcdir).resolve() == confdir.resolve():
+        app.srcdir = docs  # type: ignore[assignment]  # see the module docstring
+    seeds = (confdir / config.paperkb_seeds).resolve()
+    strict = _as_bool(config.paperkb_strict)
+    started = time.perf_counter()
+    try:
+        result = convert(seeds, docs, strict=strict)
+    except (KnowledgeError, FileNotFoundError) as error:
+        raise SphinxError(str(error)) from error
+    for problem in result.problems:
+        if strict:
+            logger.warning(problem.reason, location=(str(problem.source.path), problem.source.line),
+                           type="paperkb", subtype=problem.kind)
+        else:
+            logger.info(f"{problem.source}: problem ({problem.kind}): {problem.reason}")
+    for notice in result.notices:
+        logger.info(f"{notice.source}: note: {notice.reason}")
+    if result.problems and strict:
+        raise DigestProblems(
+            f"{len(result.problems)} problem(s) in {seeds}; nothing was converted and the "
+            "previous pages are unchanged. Fix them, or build the valid entries with STRICT=0.")
+    report = result.report
+    assert report is not None and result.knowledge is not None
+    logger.info(
+        f"paper-kb: {len(result.knowledge.papers)} papers from "
+        f"{len(result.knowledge.corpus.digests)} digests; {len(report.written)} files written, "
+        f"{len(report.removed)} removed, {report.unchanged} unchanged "
+        f"({time.perf_counter() - started:.2f} s)")
+    # The BibTeX export sits in the site root; sphinxcontrib-bibtex reads the same file.
+    bibfile = str((docs / BIBFILE).relative_to(confdir))
+    if bibfile not in config.html_extra_path:
+        config.html_extra_path = [*config.html_extra_path, bibfile]
+    config.bibtex_bibfiles = [bibfile]
+    config.html_search_options = {**config.html_search_options,
+                                  "dict": str(docs / SEARCH_WORDS)}
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
+
+
+def setup_convert(app: Sphinx) -> None:
+    app.add_config_value("paperkb_seeds", "seeds", "env", types=[str])
+    app.add_config_value("paperkb_docs", "docs", "env", types=[str])
+    app.add_config_value("paperkb_strict", True, "", types=[bool, str, int])
+    # Before sphinxcontrib-bibtex and the search set-up read their settings.
+    app.connect("config-inited", on_config_inited, priority=100)
