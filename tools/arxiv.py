@@ -37,8 +37,10 @@ def parse_url(url: str) -> ArxivRef:
     match = _PATH.fullmatch(parts.path)
     if not match:
         raise NotArxiv(f"no arXiv identifier in the link: {url!r}")
-    version = match.group("version")
-    return ArxivRef(match.group("id"), int(version) if version else None)
+    arxiv_id, version = match.group("id"), match.group("version")
+    if "/" not in arxiv_id and arxiv_id >= "1501" and len(arxiv_id) != 10:
+        raise NotArxiv(f"arXiv ids from 2015 on have five digits after the dot: {url!r}")
+    return ArxivRef(arxiv_id, int(version) if version else None)
 
 
 def abs_url(arxiv_id: str) -> str:

@@ -30,14 +30,20 @@ from typing import NamedTuple
 import bibtexparser
 from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import Field
-from pylatexenc.latexencode import UnicodeToLatexEncoder
+from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from . import arxiv
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Words a key skips, as common key generators (Google Scholar, Zotero) do.
 _STOPWORDS = frozenset("a an the of on in for to and with via from by at is are we our do does".split())
-_LATEX = UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces-all",
+_WORD_EDGES = re.compile(r"""([("'\[]*)(.*?)([.,:;!?)"'\]]*)""", re.DOTALL)
+# BibTeX counts braces without regard to backslashes ("\{" opens a group), so
+# literal braces are written as text commands; '"' is kept as typed.
+_BIBTEX_RULES = UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={
+    ord("{"): r"\textbraceleft", ord("}"): r"\textbraceright", ord('"'): '"'})
+_LATEX = UnicodeToLatexEncoder(conversion_rules=[_BIBTEX_RULES, "defaults"], non_ascii_only=False,
+                               replacement_latex_protection="braces-all",
                                unknown_char_policy="keep", unknown_char_warning=False)
 
 
@@ -78,13 +84,13 @@ def assign_keys(citations: Iterable[Citation]) -> dict[str, str]:
 
 def latex_title(title: str) -> str:
     """A title as BibTeX title text: special characters encoded, capitals protected."""
-    words = re.split(r"(\s+)", title)
     out = []
-    for word in words:
-        encoded = _LATEX.unicode_to_latex(word)
-        if word.strip() and _needs_protection(word):
+    for word in re.split(r"(\s+)", title):
+        lead, core, trail = _WORD_EDGES.fullmatch(word).groups()
+        encoded = _LATEX.unicode_to_latex(core)
+        if core and _needs_protection(core):
             encoded = "{" + encoded + "}"
-        out.append(encoded)
+        out.append(_LATEX.unicode_to_latex(lead) + encoded + _LATEX.unicode_to_latex(trail))
     return "".join(out)
 
 
@@ -95,6 +101,9 @@ def entry(citation: Citation, key: str) -> BibEntry:
         names = " and ".join(_LATEX.unicode_to_latex(f"{family}, {given}" if given else family)
                              for family, given in citation.authors)
         fields.append(Field("author", names))
+    else:
+        # Styles sort and label by author; without one, BibTeX falls back to `key`.
+        fields.append(Field("key", citation.arxiv_id))
     fields.append(Field("year", str(citation.year or year)))
     month_field = Field("month", MONTHS[(citation.month or month) - 1])
     month_field.enclosing = "no-enclosing"  # the standard month macro, as in `month = mar`
@@ -133,9 +142,8 @@ _FORMAT = _format()
 
 def _needs_protection(word: str) -> bool:
     """Acronyms and names a style must not lower-case: DyT, Qwen2.5-Omni, LLMs, SEA-VL."""
-    letters = word.strip(".,:;!?()[]\"'")
-    return any(char.isupper() for char in letters[1:]) or (
-        any(char.isupper() for char in letters) and any(char.isdigit() for char in letters))
+    return any(char.isupper() for char in word[1:]) or (
+        any(char.isupper() for char in word) and any(char.isdigit() for char in word))
 
 
 def _ascii_word(text: str) -> str:

@@ -65,7 +65,7 @@ def parse_file(path: Path) -> ParseResult:
 
 
 def parse_text(text: str, path: Path) -> ParseResult:
-    lines = [line.rstrip() for line in _LINE_BREAK.split(text)]
+    lines = [line.rstrip() for line in _LINE_BREAK.split(text.removeprefix("\ufeff"))]
     entries: list[Entry] = []
     problems: list[Problem] = []
     for block in _blocks(lines):

@@ -1,0 +1,72 @@
+"""Shared fixtures: project copies to build in, builds, HTML parsing helpers.
+
+Build tests never build inside the checkout: each copies conf.py, docs/ (its
+hand-written part) and tools/ into a temporary folder and runs Sphinx there
+in a subprocess, as `make html` and Read the Docs do.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+GENERATED = ("papers", "topics", "digests", "_generated", "glossary.md", "bibliography.md",
+             "refs.bib", ".generated.json")
+
+
+def copy_project(destination: Path) -> Path:
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "conf.py", destination / "conf.py")
+    shutil.copytree(ROOT / "tools", destination / "tools",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "docs", destination / "docs", ignore=shutil.ignore_patterns(*GENERATED))
+    return destination
+
+
+def sphinx_build(project: Path, seeds: Path, out: Path, *extra: str,
+                 strict: bool = True, check: bool = True) -> subprocess.CompletedProcess:
+    """Run Sphinx the way the Makefile does; return the completed process."""
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going",
+               "-d", str(out / "doctrees"), "-D", f"paperkb_seeds={seeds}",
+               "-D", f"paperkb_strict={int(strict)}", *extra, str(project), str(out / "html")]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"sphinx-build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def body_text(path: Path) -> str:
+    """The visible text of a page's main content."""
+    body = soup(path).select_one("div.body")
+    assert body is not None, f"no div.body in {path}"
+    return body.get_text(" ", strip=False)
+
+
+@pytest.fixture(scope="session")
+def seeds_site(tmp_path_factory) -> Path:
+    """The site built from the shipped seeds: returns the html output folder."""
+    base = tmp_path_factory.mktemp("seeds-site")
+    project = copy_project(base / "project")
+    sphinx_build(project, SEEDS, base / "out")
+    return base / "out" / "html"
+
+
+@pytest.fixture(scope="session")
+def seed_entries():
+    from tools.parse import parse_folder
+
+    result = parse_folder(SEEDS)
+    assert not result.problems
+    return result.entries

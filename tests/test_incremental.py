@@ -1,0 +1,83 @@
+"""Incremental builds: nothing re-done without a change, and the same site as a clean build."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEEDS, copy_project, sphinx_build
+
+pytestmark = pytest.mark.slow
+
+DIGESTS = sorted(SEEDS.glob("*.txt"))
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_second_build_without_change_rewrites_and_rereads_nothing(tmp_path):
+    project = copy_project(tmp_path / "project")
+    sphinx_build(project, SEEDS, tmp_path / "out")
+    generated_before = _mtimes(project / "docs")
+    html_before = _mtimes(tmp_path / "out" / "html")
+    again = sphinx_build(project, SEEDS, tmp_path / "out")
+    assert "0 files written, 0 removed" in again.stdout
+    assert "0 added, 0 changed, 0 removed" in again.stdout
+    assert "no targets are out of date" in again.stdout
+    assert _mtimes(project / "docs") == generated_before
+    pages_after = _mtimes(tmp_path / "out" / "html")
+    assert {k: v for k, v in pages_after.items() if k.startswith("papers/")} == \
+           {k: v for k, v in html_before.items() if k.startswith("papers/")}
+
+
+def test_adding_a_digest_gives_the_clean_build(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy2(DIGESTS[0], seeds)
+    project = copy_project(tmp_path / "project")
+    sphinx_build(project, seeds, tmp_path / "incremental")
+    first = _tree(tmp_path / "incremental" / "html")
+    assert sum(name.startswith("papers/") for name in first) == 10
+
+    shutil.copy2(DIGESTS[1], seeds)
+    added = sphinx_build(project, seeds, tmp_path / "incremental")
+    # The 15 new papers, their digest page and any newly used topic are added.
+    count = int(re.search(r"updating environment: (\d+) added", added.stdout).group(1))
+    assert 16 <= count <= 16 + 11
+
+    clean_project = copy_project(tmp_path / "clean-project")
+    sphinx_build(clean_project, seeds, tmp_path / "clean")
+    incremental, clean = _tree(tmp_path / "incremental" / "html"), _tree(tmp_path / "clean" / "html")
+    assert sorted(incremental) == sorted(clean)
+    differing = [name for name in clean if incremental[name] != clean[name]]
+    assert differing == []
+    # ...and pages whose own source did not change were rewritten where their context changed.
+    assert first["papers/2503.19757.html"] != incremental["papers/2503.19757.html"]
+
+
+def test_removing_a_digest_removes_its_pages(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    project = copy_project(tmp_path / "project")
+    sphinx_build(project, seeds, tmp_path / "out")
+    (seeds / DIGESTS[1].name).unlink()
+    sphinx_build(project, seeds, tmp_path / "out")
+    generated = {p.stem for p in (project / "docs" / "papers").glob("*.md")}
+    assert len(generated) == 10 and "2503.10622" not in generated
+    clean_project = copy_project(tmp_path / "clean-project")
+    sphinx_build(clean_project, seeds, tmp_path / "clean")
+    match, mismatch, errors = filecmp.cmpfiles(
+        tmp_path / "out" / "html", tmp_path / "clean" / "html",
+        [n for n in _tree(tmp_path / "clean" / "html") if n.endswith(".html")], shallow=False)
+    assert mismatch == [] and errors == []
