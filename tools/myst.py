@@ -18,6 +18,8 @@ from .markup import Emph, Inline, Link, Math, Strong, Text
 
 _ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _WHITESPACE = re.compile(r"\s+")
+# C0 controls and DEL: never meaningful in a digest; CommonMark would turn NUL into U+FFFD.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAFE_TARGET = re.compile(r"[A-Za-z0-9_./-]+")
 _SAFE_URL = re.compile(r"https?://[^\s<>\\`]+")
 
@@ -28,7 +30,7 @@ class MyST(str):
 
 def escape_text(text: str) -> MyST:
     """Plain text -> MyST that renders exactly that text, on one line."""
-    folded = _WHITESPACE.sub(" ", text)
+    folded = _WHITESPACE.sub(" ", _CONTROL.sub("", text))
     return MyST(_ASCII_PUNCTUATION.sub(r"\\\1", folded))
 
 

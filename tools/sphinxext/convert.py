@@ -18,6 +18,7 @@ Configuration (``conf.py`` or ``-D``):
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -29,12 +30,9 @@ from sphinx.util import logging
 from ..knowledge import KnowledgeError
 from ..pipeline import convert
 from ..render import BIBFILE, SEARCH_WORDS
+from . import search
 
 logger = logging.getLogger(__name__)
-
-
-class DigestProblems(SphinxError):
-    category = "Digest input problems"
 
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
@@ -51,16 +49,23 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         raise SphinxError(str(error)) from error
     for problem in result.problems:
         if strict:
-            logger.warning(problem.reason, location=(str(problem.source.path), problem.source.line),
+            logger.warning(problem.reason, location=str(problem.source),
                            type="paperkb", subtype=problem.kind)
         else:
-            logger.info(f"{problem.source}: problem ({problem.kind}): {problem.reason}")
+            # Not a Sphinx warning (it would fail the -W build STRICT=0 asks for), and
+            # not an info message (-q would hide it): straight to stderr.
+            print(f"{problem.source}: problem: {problem.reason} [paperkb.{problem.kind}]",
+                  file=sys.stderr)
     for notice in result.notices:
-        logger.info(f"{notice.source}: note: {notice.reason}")
+        print(f"{notice.source}: note: {notice.reason}", file=sys.stderr)
     if result.problems and strict:
-        raise DigestProblems(
-            f"{len(result.problems)} problem(s) in {seeds}; nothing was converted and the "
-            "previous pages are unchanged. Fix them, or build the valid entries with STRICT=0.")
+        logger.error(
+            f"{len(result.problems)} problem(s) in the digests of {seeds}; nothing was converted "
+            "and the previous pages are unchanged. Fix them, or build the valid entries with "
+            "STRICT=0 (make html STRICT=0, or -D paperkb_strict=0).")
+        # An input error, not a crash: end the build here without Sphinx's crash report
+        # (it prints one, with a traceback, for any exception). Exit status 1, as the CLI.
+        raise SystemExit(1)
     report = result.report
     assert report is not None and result.knowledge is not None
     logger.info(
@@ -73,8 +78,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     if bibfile not in config.html_extra_path:
         config.html_extra_path = [*config.html_extra_path, bibfile]
     config.bibtex_bibfiles = [bibfile]
-    config.html_search_options = {**config.html_search_options,
-                                  "dict": str(docs / SEARCH_WORDS)}
+    search.use_dictionary(docs / SEARCH_WORDS)
 
 
 def _as_bool(value: object) -> bool:

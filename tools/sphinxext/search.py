@@ -7,40 +7,56 @@ throws and hangs at "Searching" (sphinx-doc/sphinx#14229, fixed upstream only
 in releases that need a newer Python).  The subclass below names the stemmer
 that is actually shipped.
 
-The domain dictionary (``html_search_options['dict']``, written by the
-converter from the taxonomy and glossary) keeps words such as 稀疏自编码器
-whole in the index.  When it changes, every page is re-indexed.
+The domain dictionary (written by the converter from the taxonomy and the
+glossary) is loaded into jieba on top of its own, so that words such as
+稀疏自编码器 stay whole in the index.  It is not passed through
+``html_search_options['dict']``: that path would be absolute, and would make
+the build configuration differ between two checkouts.  When the dictionary
+changes, every page is re-indexed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
+
+import jieba
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.search.zh import SearchChinese
 
 _ATTRIBUTE = "paperkb_search_dict"
+jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict..." on every build
 
 
 class ChineseSearch(SearchChinese):
     # Sphinx builds "window.Stemmer = <language_name>Stemmer" from this name; the
     # stemmer code it ships for Chinese is english-stemmer.js (EnglishStemmer).
     language_name = "English"
+    dictionary: Path | None = None  # set by use_dictionary()
+
+    def __init__(self, options: dict[str, str]) -> None:
+        super().__init__(options)
+        if self.dictionary is not None and self.dictionary.is_file():
+            jieba.load_userdict(str(self.dictionary))
 
 
-def _dictionary_digest(app: Sphinx) -> str:
-    path = app.config.html_search_options.get("dict", "")
+def use_dictionary(path: Path) -> None:
+    ChineseSearch.dictionary = path
+
+
+def _dictionary_digest() -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(ChineseSearch.dictionary.read_bytes()).hexdigest()
+    except (AttributeError, OSError):
         return ""
 
 
 def on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str],
                         changed: set[str], removed: set[str]) -> list[str]:
-    digest = _dictionary_digest(app)
+    digest = _dictionary_digest()
     previous = getattr(env, _ATTRIBUTE, None)
     setattr(env, _ATTRIBUTE, digest)
     if previous is not None and previous != digest:
