@@ -7,6 +7,7 @@ in a subprocess, as `make html` and Read the Docs do.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,9 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+# Sphinx colours its output when CI=true; the tests read that output as text.
+os.environ["NO_COLOR"] = "1"
+
 GENERATED = ("papers", "topics", "digests", "_generated", "glossary.md", "bibliography.md",
              "refs.bib", ".generated.json")
 
