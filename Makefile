@@ -15,12 +15,13 @@ SPHINXBUILD = $(BIN)/python -m sphinx -b html -W --keep-going -q \
 	-d $(BUILDDIR)/doctrees -D paperkb_seeds=$(abspath $(SEEDS)) -D paperkb_strict=$(STRICT) \
 	$(SPHINXOPTS) . $(BUILDDIR)/html
 
-.PHONY: help html test clean venv
+.PHONY: help html test clean venv metadata
 
 help:
 	@echo "make html   set up $(VENV) and build the site into $(BUILDDIR)/html"
 	@echo "make test   set up $(VENV) (with test tools) and run the test suite"
 	@echo "make clean  remove $(BUILDDIR) and the generated pages"
+	@echo "make metadata  fill in $(SEEDS)/metadata.toml from the arXiv API (papers lacking an entry)"
 	@echo "variables:  SEEDS=$(SEEDS) BUILDDIR=$(BUILDDIR) STRICT=$(STRICT) (0: build valid entries despite problems)"
 
 $(BIN)/.runtime: requirements.txt
@@ -40,6 +41,9 @@ html: $(BIN)/.runtime
 
 test: $(BIN)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+metadata: $(BIN)/.runtime
+	$(BIN)/python -m tools metadata $(SEEDS) $(METADATA_ARGS)
 
 clean:
 	rm -rf $(BUILDDIR)

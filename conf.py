@@ -18,6 +18,7 @@ copyright = "paper-kb contributors"  # noqa: A001 (Sphinx's name)
 extensions = [
     "myst_parser",
     "sphinx_design",
+    "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "tools.sphinxext",
 ]
@@ -40,10 +41,12 @@ smartquotes = False
 myst_enable_extensions: list[str] = []
 myst_heading_anchors = 2
 
-# Citations: refs.bib is generated (the converter sets bibtex_bibfiles).
+# Citations: refs.bib is generated (the converter sets bibtex_bibfiles). Both
+# styles are defined in tools/sphinxext/citation.py: "Zhu et al. (2025)", and a
+# bibliography with long author lists shortened.
 bibtex_bibfiles: list[str] = []
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+bibtex_default_style = "paperkb"
+bibtex_reference_style = "paperkb_author_year"
 
 # Theme: alabaster (ships with Sphinx) with a bounded sidebar: no global
 # toctree, only fixed links, search, and previous/next.  README.md says why.

@@ -10,7 +10,9 @@ keep them.  bibtexparser adds the enclosing braces and writes the file.
 Citation keys (also documented in the README):
 
 * with authors: ``<family name of the first author><year><first significant
-  title word>``, lower case and ASCII-folded, e.g. ``zhu2025transformers``;
+  title word>``, lower case, ASCII-folded (anyascii), punctuation dropped, e.g.
+  ``zhu2025transformers``, ``xu2025qwen25omni``; the skipped words are Better
+  BibTeX's defaults (articles, prepositions, conjunctions);
 * without authors: ``arxiv`` + the id, e.g. ``arxiv2503.18878`` (old-style ids
   lose their slash: ``arxivhep-th9901001``).
 
@@ -22,21 +24,31 @@ papers, so adding a digest does not change an existing key.
 
 from __future__ import annotations
 
+import datetime
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import bibtexparser
+from anyascii import anyascii
 from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import Field
+from pybtex.database import Person
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from . import arxiv
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Words a key skips, as common key generators (Google Scholar, Zotero) do.
-_STOPWORDS = frozenset("a an the of on in for to and with via from by at is are we our do does".split())
+# Words a key skips: Better BibTeX's default skip-words (function words of English,
+# French, German, Italian and Spanish titles).
+_STOPWORDS = frozenset("""
+a ab aboard about above across after against al along amid among an and anti around as at before
+behind below beneath beside besides between beyond but by d da das de del dell dello dei degli
+della delle dem den der des despite die do down du during ein eine einem einen einer eines el en
+et except for from gli i il in inside into is l la las le les like lo los near nor of off on onto
+or over past per plus round save since so some sur than the through to toward towards un una unas
+under underneath une unlike uno unos until up upon versus via von while with within without yet zu
+zum""".split())
 _WORD_EDGES = re.compile(r"""([("'\[]*)(.*?)([.,:;!?)"'\]]*)""", re.DOTALL)
 # BibTeX counts braces without regard to backslashes ("\{" opens a group), so
 # literal braces are written as text commands; '"' is kept as typed.
@@ -48,22 +60,47 @@ _LATEX = UnicodeToLatexEncoder(conversion_rules=[_BIBTEX_RULES, "defaults"], non
 
 
 class Citation(NamedTuple):
-    """What a BibTeX entry is made of; ``authors`` as (family, given) pairs."""
+    """What a citation is made of; ``authors`` as (family, given) pairs."""
 
     arxiv_id: str
     title: str
     authors: tuple[tuple[str, str], ...] = ()
-    year: int | None = None
-    month: int | None = None
+    date: datetime.date | None = None  # of v1; without it, year and month come from the id
     primary_class: str | None = None
+
+    @property
+    def year(self) -> int:
+        return self.date.year if self.date else arxiv.year_month(self.arxiv_id)[0]
+
+    @property
+    def month(self) -> int:
+        return self.date.month if self.date else arxiv.year_month(self.arxiv_id)[1]
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """"Given Family" (or "Family, Given") -> (family, given), with pybtex's BibTeX name rules.
+
+    "von" parts stay with the family name: "Ludwig van Beethoven" -> ("van Beethoven", "Ludwig").
+    BibTeX's protective braces are dropped: "{Supryadi}" (a single name) -> ("Supryadi", "").
+    """
+    person = Person(name)
+    family = _unbrace(" ".join([*person.prelast_names, *person.last_names]))
+    given = _unbrace(" ".join([*person.first_names, *person.middle_names]))
+    if person.lineage_names:
+        given = f"{given}, {' '.join(person.lineage_names)}" if given else " ".join(person.lineage_names)
+    return family or name, given
+
+
+def _unbrace(text: str) -> str:
+    return text.replace("{", "").replace("}", "")
 
 
 def base_key(citation: Citation) -> str:
     if not citation.authors:
         return "arxiv" + citation.arxiv_id.replace("/", "")
     family = _ascii_word(citation.authors[0][0]) or "anon"
-    year = citation.year or arxiv.year_month(citation.arxiv_id)[0]
-    words = [_ascii_word(word) for word in re.split(r"[\s\-:/]+", citation.title)]
+    year = citation.year
+    words = [_ascii_word(word) for word in re.split(r"[\s:/]+", citation.title)]
     significant = next((w for w in words if w and w not in _STOPWORDS), "")
     return f"{family}{year}{significant}"
 
@@ -95,17 +132,18 @@ def latex_title(title: str) -> str:
 
 
 def entry(citation: Citation, key: str) -> BibEntry:
-    year, month = arxiv.year_month(citation.arxiv_id)
     fields = [Field("title", latex_title(citation.title))]
     if citation.authors:
-        names = " and ".join(_LATEX.unicode_to_latex(f"{family}, {given}" if given else family)
+        # A name without a given name is braced so BibTeX reads it as one family name.
+        names = " and ".join(_LATEX.unicode_to_latex(f"{family}, {given}") if given
+                             else "{" + _LATEX.unicode_to_latex(family) + "}"
                              for family, given in citation.authors)
         fields.append(Field("author", names))
     else:
         # Styles sort and label by author; without one, BibTeX falls back to `key`.
         fields.append(Field("key", citation.arxiv_id))
-    fields.append(Field("year", str(citation.year or year)))
-    month_field = Field("month", MONTHS[(citation.month or month) - 1])
+    fields.append(Field("year", str(citation.year)))
+    month_field = Field("month", MONTHS[citation.month - 1])
     month_field.enclosing = "no-enclosing"  # the standard month macro, as in `month = mar`
     fields.append(month_field)
     fields += [Field("eprint", citation.arxiv_id), Field("archivePrefix", "arXiv")]
@@ -147,8 +185,8 @@ def _needs_protection(word: str) -> bool:
 
 
 def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
+    """ASCII-folded, lower case, letters and digits only: "Müller" -> "muller", "张" -> "zhang"."""
+    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
 
 
 def _id_age(arxiv_id: str) -> tuple[int, int, str]:

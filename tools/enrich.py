@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import arxiv, bibtex, markup
 from .knowledge import Glossary, Keyword, Taxonomy
+from .metadata import PaperMeta
 from .model import Corpus, Paper
 
 RELATED_LIMIT = 5
@@ -26,6 +27,7 @@ class EnrichedPaper:
     related: tuple[str, ...]  # arXiv ids, most related first
     cite_key: str
     citation: bibtex.Citation
+    meta: PaperMeta | None  # from the metadata file, if it has the paper
     abstract: tuple[tuple[markup.Inline, ...], ...]  # tokens per paragraph
     links: tuple[markup.Link, ...]  # code and project links found in the abstract
 
@@ -58,8 +60,10 @@ class Knowledge:
         return [p for p in self.papers.values() if p.topics[0] == slug]
 
 
-def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary) -> Knowledge:
-    citations = {pid: bibtex.Citation(arxiv_id=pid, title=p.title) for pid, p in corpus.papers.items()}
+def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
+           metadata: dict[str, PaperMeta] | None = None) -> Knowledge:
+    metadata = metadata or {}
+    citations = {pid: citation(p, metadata.get(pid)) for pid, p in corpus.papers.items()}
     keys = bibtex.assign_keys(citations.values())
     topics = {pid: classify(paper, taxonomy) for pid, paper in corpus.papers.items()}
     terms = {pid: find_terms(paper, glossary) for pid, paper in corpus.papers.items()}
@@ -70,8 +74,19 @@ def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary) -> Knowledge:
         links = _unique_links(token for paragraph in abstract for token in markup.links(list(paragraph)))
         papers[pid] = EnrichedPaper(paper=paper, topics=topics[pid], terms=terms[pid],
                                     related=related[pid], cite_key=keys[pid],
-                                    citation=citations[pid], abstract=abstract, links=links)
+                                    citation=citations[pid], meta=metadata.get(pid),
+                                    abstract=abstract, links=links)
     return Knowledge(corpus=corpus, papers=papers, taxonomy=taxonomy, glossary=glossary)
+
+
+def citation(paper: Paper, meta: PaperMeta | None) -> bibtex.Citation:
+    """The citation of a paper: arXiv's title and authors when known, else the digest's title."""
+    if meta is None:
+        return bibtex.Citation(arxiv_id=paper.arxiv_id, title=paper.title)
+    return bibtex.Citation(
+        arxiv_id=paper.arxiv_id, title=meta.title or paper.title,
+        authors=tuple(bibtex.split_name(name) for name in meta.authors),
+        date=meta.published, primary_class=meta.primary_category)
 
 
 def classify(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import knowledge as knowledge_data
+from . import metadata as paper_metadata
 from .enrich import Knowledge, enrich
 from .model import Problem, build_corpus
 from .parse import parse_folder
@@ -38,7 +39,8 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True) -> ConvertResult:
     corpus = build_corpus(parsed.entries)
     data = docs / "_data"
     knowledge = enrich(corpus, knowledge_data.load_taxonomy(data / "taxonomy.toml"),
-                       knowledge_data.load_glossary(data / "glossary.toml"))
+                       knowledge_data.load_glossary(data / "glossary.toml"),
+                       paper_metadata.load(seeds / paper_metadata.FILENAME))
     if parsed.problems and strict:
         return ConvertResult(parsed.problems, corpus.notices, knowledge, None)
     report = sync(docs, render_site(knowledge))

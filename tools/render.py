@@ -10,17 +10,21 @@ nothing about the file system; ``write.py`` puts the files in place.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
 import jinja2
 
 from . import arxiv, bibtex, myst
-from .enrich import Knowledge
+from .enrich import EnrichedPaper, Knowledge
 from .knowledge import search_words
 
 TEMPLATES = Path(__file__).with_name("templates")
-BIBFILE = "refs.bib"
+# Files served beside the pages (refs.bib, refs.json, papers/<id>.bib, topics/<slug>.bib):
+# written here, copied into the site root after each build (sphinxext/exports.py).
+EXPORT_DIR = "_generated/export"
+BIBFILE = f"{EXPORT_DIR}/refs.bib"
 SEARCH_WORDS = "_generated/search-words.txt"
 _SAFE_PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -49,11 +53,19 @@ def _environment() -> jinja2.Environment:
         target_text=lambda text: myst.MyST(myst.escape_text(text)),
         cite=lambda key, style: myst.role(f"cite:{style}", myst.target(key)),
         term_ref=lambda term: myst.role("term", term),
-        site_file=lambda name: myst.role("site-file", myst.target(name)),
+        site_file=_site_file,
         code_block=myst.code_block,
         yaml=myst.yaml_value,
     )
     return env
+
+
+def _site_file(spec: str) -> myst.MyST:
+    """``refs.bib`` or ``Title <path>``: the path must be a safe target."""
+    title, _, path = spec.rpartition(" <")
+    if title:
+        return myst.role("site-file", f"{title} <{myst.target(path.removesuffix('>'))}>")
+    return myst.role("site-file", myst.target(spec))
 
 
 def digest_page(name: str) -> str:
@@ -75,7 +87,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     for item in knowledge.papers.values():
         paper = item.paper
         files[f"{item.page}.md"] = paper_template.render(
-            item=item, paper=paper, variants=paper.variants,
+            item=item, paper=paper, variants=paper.variants, highwire=highwire(item),
             related=[knowledge.papers[pid] for pid in item.related],
             abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
             html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
@@ -102,14 +114,62 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files["glossary.md"] = env.get_template("glossary.md.jinja").render(
         terms=glossary.terms, term_papers=term_papers)
     files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
-    files[BIBFILE] = render_bibtex(knowledge)
     files[SEARCH_WORDS] = render_search_words(knowledge)
+    files.update(render_exports(knowledge, used_topics))
     return files
 
 
-def render_bibtex(knowledge: Knowledge) -> str:
-    return bibtex.write([bibtex.entry(item.citation, item.cite_key)
-                         for item in knowledge.papers.values()])
+def render_exports(knowledge: Knowledge, topics) -> dict[str, str]:
+    """The citation exports: all papers, each paper, each topic; BibTeX and CSL-JSON."""
+    papers = list(knowledge.papers.values())
+    files = {BIBFILE: render_bibtex(papers),
+             f"{EXPORT_DIR}/refs.json": render_csl_json(papers)}
+    for item in papers:
+        files[f"{EXPORT_DIR}/{item.page}.bib"] = render_bibtex([item])
+    for topic in topics:
+        files[f"{EXPORT_DIR}/topics/{topic.slug}.bib"] = render_bibtex(
+            knowledge.papers_of_topic(topic.slug))
+    return files
+
+
+def render_bibtex(papers: list[EnrichedPaper]) -> str:
+    return bibtex.write([bibtex.entry(item.citation, item.cite_key) for item in papers])
+
+
+def render_csl_json(papers: list[EnrichedPaper]) -> str:
+    return json.dumps([csl_item(item) for item in papers], ensure_ascii=False, indent=1) + "\n"
+
+
+def csl_item(item: EnrichedPaper) -> dict:
+    """CSL-JSON for Zotero, Pandoc and citation.js: an arXiv preprint as Zotero exports one."""
+    citation = item.citation
+    arxiv_id = citation.arxiv_id
+    date = citation.date
+    csl = {"id": item.cite_key, "type": "article", "title": citation.title}
+    if citation.authors:
+        csl["author"] = [{"family": family, "given": given} if given else {"literal": family}
+                         for family, given in citation.authors]
+    csl["issued"] = {"date-parts": [[date.year, date.month, date.day] if date
+                                    else [citation.year, citation.month]]}
+    csl.update({"publisher": "arXiv", "number": f"arXiv:{arxiv_id}", "genre": "Preprint",
+                "DOI": f"10.48550/arXiv.{arxiv_id}", "URL": arxiv.abs_url(arxiv_id)})
+    return csl
+
+
+def highwire(item: EnrichedPaper) -> list[list[str]]:
+    """Highwire Press ``citation_*`` meta tags (name, content), as Zotero's connector reads them."""
+    citation = item.citation
+    tags = [["citation_title", citation.title]]
+    tags += [["citation_author", f"{family}, {given}" if given else family]
+             for family, given in citation.authors]
+    date = citation.date
+    tags.append(["citation_publication_date",
+                 f"{date:%Y/%m/%d}" if date else f"{citation.year:04d}/{citation.month:02d}"])
+    tags += [["citation_arxiv_id", citation.arxiv_id],
+             ["citation_pdf_url", arxiv.pdf_url(citation.arxiv_id)],
+             ["citation_abstract_html_url", arxiv.abs_url(citation.arxiv_id)],
+             ["citation_doi", f"10.48550/arXiv.{citation.arxiv_id}"]]
+    return tags
 
 
 def render_search_words(knowledge: Knowledge) -> str:

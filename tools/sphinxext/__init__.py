@@ -2,15 +2,19 @@
 
 One module per concern, each with a ``setup_*`` function (the layout of
 sphinx-design): ``convert`` runs the converter before Sphinx looks for
-sources, ``navigation`` marks pages whose cross-page context changed,
-``search`` fixes and tunes the Chinese search, ``roles`` adds ``{site-file}``.
+sources, ``citation`` adds the citation styles and meta tags, ``exports``
+copies the citation exports into the site, ``navigation`` marks pages whose
+cross-page context changed, ``search`` fixes and tunes the Chinese search,
+``roles`` adds ``{site-file}``.
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .citation import setup_citation
 from .convert import setup_convert
+from .exports import setup_exports
 from .navigation import setup_navigation
 from .roles import setup_roles
 from .search import setup_search
@@ -18,6 +22,8 @@ from .search import setup_search
 
 def setup(app: Sphinx) -> dict:
     setup_convert(app)
+    setup_citation(app)
+    setup_exports(app)
     setup_navigation(app)
     setup_search(app)
     setup_roles(app)

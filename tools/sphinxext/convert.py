@@ -28,6 +28,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from ..knowledge import KnowledgeError
+from ..metadata import MetadataError
 from ..pipeline import convert
 from ..render import BIBFILE, SEARCH_WORDS
 from . import search
@@ -45,7 +46,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     started = time.perf_counter()
     try:
         result = convert(seeds, docs, strict=strict)
-    except (KnowledgeError, FileNotFoundError) as error:
+    except (KnowledgeError, MetadataError, FileNotFoundError) as error:
         raise SphinxError(str(error)) from error
     for problem in result.problems:
         if strict:
@@ -73,11 +74,8 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         f"{len(result.knowledge.corpus.digests)} digests; {len(report.written)} files written, "
         f"{len(report.removed)} removed, {report.unchanged} unchanged "
         f"({time.perf_counter() - started:.2f} s)")
-    # The BibTeX export sits in the site root; sphinxcontrib-bibtex reads the same file.
-    bibfile = str((docs / BIBFILE).relative_to(confdir))
-    if bibfile not in config.html_extra_path:
-        config.html_extra_path = [*config.html_extra_path, bibfile]
-    config.bibtex_bibfiles = [bibfile]
+    # sphinxcontrib-bibtex reads the exported refs.bib (exports.py copies it to the site root).
+    config.bibtex_bibfiles = [str((docs / BIBFILE).relative_to(confdir))]
     search.use_dictionary(docs / SEARCH_WORDS)
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
+from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import relative_uri
 
 
 class SiteFileRole(SphinxRole):
+    """``{site-file}`refs.bib` `` or ``{site-file}`BibTeX <papers/2503.18878.bib>` ``."""
+
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        name = self.text.strip()
-        node = nodes.reference(self.rawtext, name, refuri=name, internal=False)
+        _, title, name = split_explicit_title(self.text.strip())
+        node = nodes.reference(self.rawtext, title, refuri=name, internal=False)
         node["site_file"] = name
         return [node], []
 

@@ -64,6 +64,24 @@ def on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str],
     return []
 
 
+def drop_empty_terms(app: Sphinx) -> list:
+    """Remove index terms that no page holds any more.
+
+    When pages are removed or rewritten, Sphinx's IndexBuilder.prune() takes them
+    out of each term's set of pages but keeps the term, which searchindex.js then
+    lists with no page: the index of an incremental build differs from a clean
+    one. html-collect-pages runs after pruning and re-indexing, before the index
+    is written.
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    for mapping in (getattr(indexer, "_mapping", None), getattr(indexer, "_title_mapping", None)):
+        if mapping:
+            for term in [term for term, pages in mapping.items() if not pages]:
+                del mapping[term]
+    return []
+
+
 def setup_search(app: Sphinx) -> None:
     app.add_search_language(ChineseSearch)
     app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("html-collect-pages", drop_empty_terms)

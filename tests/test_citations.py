@@ -1,0 +1,152 @@
+"""Citations on the built site, checked with the clients people cite with."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import bibtexparser
+import pybtex.database
+import pytest
+
+from tools import metadata
+from tools.bibtex import split_name
+
+from .conftest import SEEDS, soup
+
+pytestmark = pytest.mark.slow
+
+METADATA = metadata.load(SEEDS / metadata.FILENAME)
+
+
+def need(tool: str, package: str) -> str:
+    path = shutil.which(tool)
+    if path is None:  # loud: a missing client is a failed check, never a silent pass
+        pytest.fail(f"{tool} is not installed (Debian: {package}); .ci/run installs it")
+    return path
+
+
+def test_every_shipped_paper_has_metadata():
+    ids = {p.stem for p in SEEDS.glob("*.txt")}
+    assert len(METADATA) == 25
+    assert all(meta.authors and meta.published for meta in METADATA.values())
+
+
+def test_refs_bib_round_trips_keys_authors_titles(seeds_site):
+    text = (seeds_site / "refs.bib").read_text(encoding="utf-8")
+    pybtex_data = pybtex.database.parse_string(text, "bibtex")
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    assert [e.key for e in library.entries] == list(pybtex_data.entries)
+    assert len(set(pybtex_data.entries)) == 25
+    by_eprint = {entry.fields["eprint"]: entry for entry in pybtex_data.entries.values()}
+    for arxiv_id, meta in METADATA.items():
+        entry = by_eprint[arxiv_id]
+        assert len(entry.persons["author"]) == len(meta.authors)
+        fields = {name.lower(): value for name, value in entry.fields.items()}
+        assert fields.get("primaryclass") == meta.primary_category  # only where known
+        assert fields["year"] == str(meta.published.year)
+    zhu = pybtex_data.entries["zhu2025transformers"]
+    assert [str(p) for p in zhu.persons["author"]] == [
+        "Zhu, Jiachen", "Chen, Xinlei", "He, Kaiming", "LeCun, Yann", "Liu, Zhuang"]
+    assert pybtex_data.entries["gupta2025costa"].fields["title"].startswith("{CoSTA*}:")
+
+
+def test_bibtex_run_has_no_error_and_no_warning(tmp_path, seeds_site):
+    need("bibtex", "texlive-binaries texlive-base")
+    shutil.copy(seeds_site / "refs.bib", tmp_path / "refs.bib")
+    (tmp_path / "job.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
+    run = subprocess.run(["bibtex", "job"], cwd=tmp_path, capture_output=True, text=True)
+    log = (tmp_path / "job.blg").read_text()
+    assert run.returncode == 0, run.stdout
+    assert "error message" not in log and "Warning--" not in log, log
+    assert (tmp_path / "job.bbl").read_text().count("\\bibitem") == 25
+
+
+def test_biber_with_biblatex(tmp_path, seeds_site):
+    need("pdflatex", "texlive-latex-base texlive-latex-recommended")
+    need("biber", "biber texlive-bibtex-extra")
+    shutil.copy(seeds_site / "refs.bib", tmp_path / "refs.bib")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
+        "\\usepackage[backend=biber,style=authoryear]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    assert subprocess.run(latex, cwd=tmp_path, capture_output=True).returncode == 0
+    biber = subprocess.run(["biber", "doc"], cwd=tmp_path, capture_output=True, text=True)
+    assert biber.returncode == 0, biber.stdout
+    assert "ERROR" not in biber.stdout and "WARN" not in biber.stdout, biber.stdout
+    second = subprocess.run(latex, cwd=tmp_path, capture_output=True, text=True)
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert (tmp_path / "doc.bbl").read_text().count("\\entry{") == 25
+
+
+@pytest.mark.parametrize("bibliography", ["refs.json", "refs.bib"])
+def test_pandoc_citeproc_renders_every_entry_with_authors(tmp_path, seeds_site, bibliography):
+    need("pandoc", "pandoc")
+    shutil.copy(seeds_site / bibliography, tmp_path / bibliography)
+    (tmp_path / "all.md").write_text('---\nnocite: "[@*]"\n---\n')
+    run = subprocess.run(["pandoc", "all.md", "--citeproc", "--bibliography", bibliography,
+                          "-t", "plain", "--wrap=none"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0 and not run.stderr, run.stderr
+    lines = [line for line in run.stdout.splitlines() if line.strip()]
+    assert len(lines) == 25
+    for meta in METADATA.values():
+        family, _ = split_name(meta.authors[0])
+        assert any(line.startswith(family) and meta.arxiv_id in line for line in lines), meta.arxiv_id
+
+
+def test_csl_json(seeds_site):
+    items = json.loads((seeds_site / "refs.json").read_text(encoding="utf-8"))
+    assert len(items) == 25
+    zhu = next(item for item in items if item["id"] == "zhu2025transformers")
+    assert zhu["author"][3] == {"family": "LeCun", "given": "Yann"}
+    assert zhu["issued"] == {"date-parts": [[2025, 3, 13]]}
+    assert zhu["number"] == "arXiv:2503.10622" and zhu["DOI"] == "10.48550/arXiv.2503.10622"
+
+
+def test_highwire_meta_tags(seeds_site):
+    head = soup(seeds_site / "papers" / "2503.10622.html").head
+    tags = [(m["name"], m["content"]) for m in head.find_all("meta", attrs={"name": True})
+            if m["name"].startswith("citation_")]
+    assert ("citation_title", "Transformers without Normalization") in tags
+    assert [c for n, c in tags if n == "citation_author"] == [
+        "Zhu, Jiachen", "Chen, Xinlei", "He, Kaiming", "LeCun, Yann", "Liu, Zhuang"]
+    assert ("citation_publication_date", "2025/03/13") in tags
+    assert ("citation_arxiv_id", "2503.10622") in tags
+    assert ("citation_pdf_url", "https://arxiv.org/pdf/2503.10622") in tags
+    for page in (seeds_site / "papers").glob("*.html"):
+        names = [m["name"] for m in soup(page).head.find_all("meta", attrs={"name": True})]
+        assert names.count("citation_author") == len(METADATA[page.stem].authors)
+
+
+def test_cite_block_and_downloads(seeds_site):
+    page = soup(seeds_site / "papers" / "2503.10622.html")
+    block = page.select_one("div.highlight-bibtex pre").get_text()
+    assert block.startswith("@misc{zhu2025transformers,")
+    assert (seeds_site / "_static" / "copybutton.js").is_file()  # the copy button
+    hrefs = {a["href"] for a in page.select("div.body a[href]")}
+    assert {"2503.10622.bib", "../refs.bib", "../refs.json"} <= hrefs
+    single = pybtex.database.parse_file(seeds_site / "papers" / "2503.10622.bib")
+    assert list(single.entries) == ["zhu2025transformers"]
+    for topic in (seeds_site / "topics").glob("*.bib"):
+        listed = soup(seeds_site / "topics" / f"{topic.stem}.html").select("div.body li")
+        assert len(pybtex.database.parse_file(topic).entries) == len(listed)
+
+
+def test_topic_and_digest_pages_cite_author_year(seeds_site):
+    topic = soup(seeds_site / "topics" / "language-models.html").select_one("div.body").get_text()
+    assert "Zhu et al. (2025)" in " ".join(topic.split())
+    digest = soup(seeds_site / "digests" / "004_ad890f935f0d4d32.html").select_one("div.body").get_text()
+    assert "(Zhu et al., 2025)" in " ".join(digest.split())
+
+
+def test_bibliography_lists_authors_and_shortens_long_lists(seeds_site):
+    entries = [" ".join(c.get_text().split())
+               for c in soup(seeds_site / "bibliography.html").select("div.citation")]
+    assert len(entries) == 25
+    zhu = next(e for e in entries if "Transformers without normalization" in e)
+    assert "Jiachen Zhu, Xinlei Chen, Kaiming He, Yann LeCun, and Zhuang Liu" in zhu
+    sea = next(e for e in entries if "SEA-VL" in e)  # 92 authors: the first seven, et al.
+    assert "Thant Thiri Maung, Frederikus Hudi, et al." in sea and "Anugraha" not in sea

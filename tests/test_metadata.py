@@ -1,0 +1,198 @@
+"""Paper metadata: the curated file, and its refresh from an arXiv API served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
+
+import pytest
+
+from tools import arxiv_api, metadata
+from tools.metadata import ORIGIN_API, PaperMeta
+
+from .conftest import ROOT, SEEDS
+
+SHARED_JSON = ROOT.parent / "shared" / "metadata" / "arxiv-metadata.json"
+
+KNOWN = {  # what the local "arXiv" knows
+    "2501.00001": ("A First Paper on Things", ["Ada Lovelace", "Charles Babbage"], "2025-01-02", "cs.LG"),
+    "2501.00002": ("Second: Another Paper", ["Émilie du Châtelet"], "2025-01-03", "cs.CL"),
+    "2501.00003": ("Third   Paper\n  with a wrapped title", ["Grace Hopper"], "2025-01-04", "cs.AI"),
+}
+
+
+def atom(ids: list[str]) -> bytes:
+    """A feed in the format of the arXiv API, an error entry for an unknown id."""
+    entries = []
+    for arxiv_id in ids:
+        if arxiv_id not in KNOWN:
+            entries.append("<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_"
+                           f"{escape(arxiv_id)}</id><title>Error</title>"
+                           f"<summary>incorrect id format for {escape(arxiv_id)}</summary></entry>")
+            continue
+        title, authors, published, primary = KNOWN[arxiv_id]
+        entries.append(
+            f"<entry><id>http://arxiv.org/abs/{arxiv_id}v2</id>"
+            f"<updated>2025-02-01T00:00:00Z</updated><published>{published}T17:59:06Z</published>"
+            f"<title>{escape(title)}</title><summary>Abstract.</summary>"
+            + "".join(f"<author><name>{escape(a)}</name></author>" for a in authors)
+            + f'<arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="{primary}" '
+              'scheme="http://arxiv.org/schemas/atom"/>'
+            + f'<category term="{primary}" scheme="http://arxiv.org/schemas/atom"/>'
+            + '<category term="stat.ML" scheme="http://arxiv.org/schemas/atom"/></entry>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+            'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+            'xmlns:arxiv="http://arxiv.org/schemas/atom"><title>ArXiv Query</title>'
+            + "".join(entries) + "</feed>").encode()
+
+
+class FakeArxiv:
+    def __init__(self, failures: int = 0) -> None:
+        self.requests: list[tuple[float, list[str]]] = []
+        self.failures = failures
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                query = parse_qs(urlsplit(self.path).query)
+                ids = query["id_list"][0].split(",")
+                outer.requests.append((time.monotonic(), ids))
+                if outer.failures:
+                    outer.failures -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                body = atom(ids)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/atom+xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/query"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def fake_arxiv():
+    server = FakeArxiv()
+    yield server
+    server.close()
+
+
+@pytest.fixture()
+def seeds(tmp_path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    text = "".join(f"## Paper {i}\n[论文](https://arxiv.org/abs/{i})\n\n摘要。\n\n" for i in KNOWN)
+    (folder / "001_x.txt").write_text(text + "## Unknown\n[论文](https://arxiv.org/abs/2501.09999)\n\n摘要。\n",
+                                      encoding="utf-8")
+    return folder
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tools", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_shipped_json_import_is_lossless_and_deterministic(tmp_path):
+    data = json.loads(SHARED_JSON.read_text(encoding="utf-8"))
+    path = tmp_path / metadata.FILENAME
+    assert metadata.save(path, metadata.from_json(data)) is True
+    assert metadata.save(path, metadata.from_json(data)) is False  # nothing to change
+    loaded = metadata.load(path)
+    assert loaded == metadata.from_json(data)
+    assert list(loaded) == sorted(data)
+    # the shipped file is that import
+    assert metadata.load(SEEDS / metadata.FILENAME) == loaded
+
+
+def test_parse_feed_skips_error_entries_and_cleans_titles():
+    papers = arxiv_api.parse_feed(atom(["2501.00003", "bogus"]))
+    (meta,) = papers.values()
+    assert meta.arxiv_id == "2501.00003"
+    assert meta.title == "Third Paper with a wrapped title"
+    assert meta.origin == ORIGIN_API and not meta.edited
+
+
+def test_metadata_command_fills_missing_entries_over_http(seeds, fake_arxiv):
+    curated = PaperMeta("2501.00001", "Curated Title", ("Someone Else",))
+    metadata.save(seeds / metadata.FILENAME, {"2501.00001": curated})
+    run = run_cli("metadata", str(seeds), "--api", fake_arxiv.url, "--min-interval", "0.3",
+                  "--batch-size", "2")
+    assert run.returncode == 0, run.stderr
+    assert "2501.09999: not found" in run.stderr
+    entries = metadata.load(seeds / metadata.FILENAME)
+    assert entries["2501.00001"] == curated  # a curated entry is never overwritten
+    assert entries["2501.00002"].authors == ("Émilie du Châtelet",)
+    assert entries["2501.00002"].published.isoformat() == "2025-01-03"
+    assert entries["2501.00002"].categories == ("cs.CL", "stat.ML")
+    assert entries["2501.00003"].origin == ORIGIN_API
+    # batches of two ids, at least --min-interval apart
+    assert [ids for _, ids in fake_arxiv.requests] == [["2501.00002", "2501.00003"], ["2501.09999"]]
+    (first, _), (second, _) = fake_arxiv.requests
+    assert second - first >= 0.3
+    # a second run has nothing to fetch (the unknown id is asked again, and still unknown)
+    before = (seeds / metadata.FILENAME).read_bytes()
+    again = run_cli("metadata", str(seeds), "--api", fake_arxiv.url, "--min-interval", "0")
+    assert again.returncode == 0 and (seeds / metadata.FILENAME).read_bytes() == before
+
+
+def test_refresh_keeps_hand_edited_entries_unless_forced(seeds, fake_arxiv):
+    run_cli("metadata", str(seeds), "--api", fake_arxiv.url, "--min-interval", "0")
+    path = seeds / metadata.FILENAME
+    edited = path.read_text(encoding="utf-8").replace('"Grace Hopper"', '"Grace Brewster Hopper"')
+    path.write_text(edited, encoding="utf-8")
+    refresh = run_cli("metadata", str(seeds), "--refresh", "--api", fake_arxiv.url, "--min-interval", "0")
+    assert "2501.00003: edited by hand, kept" in refresh.stdout
+    assert metadata.load(path)["2501.00003"].authors == ("Grace Brewster Hopper",)
+    forced = run_cli("metadata", str(seeds), "--force", "--api", fake_arxiv.url, "--min-interval", "0")
+    assert forced.returncode == 0
+    assert metadata.load(path)["2501.00003"].authors == ("Grace Hopper",)
+
+
+def test_offline_gives_a_clear_message_and_no_change(seeds, fake_arxiv):
+    path = seeds / metadata.FILENAME
+    metadata.save(path, {"2501.00001": PaperMeta("2501.00001", "T", ("A B",))})
+    before = path.read_bytes()
+    fake_arxiv.close()  # nothing listens on that port any more
+    run = run_cli("metadata", str(seeds), "--api", fake_arxiv.url, "--min-interval", "0.01")
+    assert run.returncode == 3
+    assert "not reachable" in run.stderr and "unchanged" in run.stderr
+    assert path.read_bytes() == before
+
+
+def test_server_errors_are_retried():
+    server = FakeArxiv(failures=2)
+    try:
+        result = arxiv_api.fetch(["2501.00001"], api=server.url, min_interval=0.05, retries=3)
+    finally:
+        server.close()
+    assert list(result.papers) == ["2501.00001"]
+    times = [t for t, _ in server.requests]
+    assert len(times) == 3
+    assert times[2] - times[1] >= times[1] - times[0] >= 0.05  # backing off
+
+
+def test_papers_without_metadata_still_build_their_citation():
+    from tools.enrich import citation
+    from tools.model import Paper
+
+    paper = Paper("2503.99999", "Some Title", "标题", ("摘要",), "https://arxiv.org/abs/2503.99999", (), ())
+    cited = citation(paper, None)
+    assert cited.authors == () and cited.title == "Some Title" and cited.year == 2025

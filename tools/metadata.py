@@ -1,0 +1,195 @@
+"""Bibliographic metadata kept beside the digests: ``<seeds>/metadata.toml``.
+
+Digests carry titles and abstracts but no authors or dates; this file holds,
+per arXiv id, what a citation needs (authors in order, the v1 date, the
+primary category and the categories).  It is curated data: people may edit it,
+and ``python -m tools metadata`` fills in the papers it lacks from the arXiv
+API (see ``arxiv_api.py``).
+
+An entry the tool wrote carries ``origin = "arxiv-api"`` and a ``checksum`` of
+its fields as fetched.  An entry whose fields no longer match its checksum, or
+that has no checksum (imported or written by hand), counts as edited by a
+person and is never overwritten unless asked (``--force``).
+
+The file is read with ``tomllib`` and updated with tomlkit, which keeps the
+comments and layout of the entries it does not change; entries are kept in
+arXiv id order, so that a refresh gives a small, deterministic diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomlkit
+
+from .write import write_if_changed
+
+FILENAME = "metadata.toml"
+ORIGIN_API = "arxiv-api"
+ORIGIN_CURATED = "curated"
+
+HEADER = """\
+Bibliographic metadata of the papers in this folder's digests, one table per arXiv id.
+Digests have no authors or dates; citations (refs.bib, refs.json, meta tags) take them from here.
+
+Fields: title (as on arXiv), authors (in order, "Given Family"), published (v1 date),
+primary_category, categories, complete (false: the author list may be incomplete),
+sources (where the data was checked), origin ("curated" or "arxiv-api"), checksum.
+Edit freely: an entry you edit is never overwritten by `make metadata` unless forced.
+`make metadata` adds the papers that lack an entry, from the arXiv API."""
+
+
+class MetadataError(ValueError):
+    """The metadata file is malformed (a usage error, not a digest problem)."""
+
+
+@dataclass(frozen=True)
+class PaperMeta:
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    published: dt.date | None = None
+    primary_category: str | None = None
+    categories: tuple[str, ...] = ()
+    complete: bool = True
+    sources: tuple[str, ...] = ()
+    origin: str = ORIGIN_CURATED
+    checksum: str | None = None
+
+    def fields_checksum(self) -> str:
+        data = [self.title, list(self.authors), self.published.isoformat() if self.published else None,
+                self.primary_category, list(self.categories)]
+        return "sha256:" + hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    @property
+    def edited(self) -> bool:
+        """True unless the tool wrote this entry and nobody changed it since."""
+        return self.origin != ORIGIN_API or self.checksum != self.fields_checksum()
+
+
+def load(path: Path) -> dict[str, PaperMeta]:
+    """All entries of a metadata file; an absent file is an empty one."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        raise MetadataError(f"{path}: {error}") from error
+    return {arxiv_id: _entry(arxiv_id, raw, path) for arxiv_id, raw in data.items()}
+
+
+def _entry(arxiv_id: str, raw: object, path: Path) -> PaperMeta:
+    where = f"{path}: [{arxiv_id!r}]"
+    if not isinstance(raw, dict):
+        raise MetadataError(f"{where} must be a table")
+    authors = raw.get("authors", [])
+    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
+        raise MetadataError(f"{where}: authors must be a list of names")
+    published = raw.get("published")
+    if published is not None and not isinstance(published, dt.date):
+        raise MetadataError(f"{where}: published must be a date such as 2025-03-13")
+    title = raw.get("title", "")
+    if not isinstance(title, str):
+        raise MetadataError(f"{where}: title must be a string")
+    return PaperMeta(
+        arxiv_id=arxiv_id, title=" ".join(title.split()), authors=tuple(a.strip() for a in authors),
+        published=published, primary_category=raw.get("primary_category"),
+        categories=tuple(raw.get("categories", ())), complete=bool(raw.get("complete", True)),
+        sources=tuple(raw.get("sources", ())), origin=raw.get("origin", ORIGIN_CURATED),
+        checksum=raw.get("checksum"))
+
+
+def save(path: Path, updates: Mapping[str, PaperMeta]) -> bool:
+    """Write ``updates`` into the file, keeping every other entry as it is.
+
+    Returns whether the file changed.  The write is atomic (temporary file,
+    then rename).
+    """
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        document = tomlkit.document()
+        for line in HEADER.splitlines():
+            document.add(tomlkit.comment(line) if line else tomlkit.nl())
+        document.add(tomlkit.nl())
+    tables = {key: document[key] for key in document}
+    for arxiv_id, meta in updates.items():
+        tables[arxiv_id] = _table(meta)
+    for key in list(document):
+        document.remove(key)
+    for arxiv_id in sorted(tables, key=_id_order):
+        document.add(arxiv_id, tables[arxiv_id])
+    return write_if_changed(path, tomlkit.dumps(document))
+
+
+def _table(meta: PaperMeta) -> tomlkit.items.Table:
+    table = tomlkit.table()
+    table.add("title", meta.title)
+    authors = tomlkit.array()
+    authors.multiline(True)
+    authors.extend(meta.authors)
+    table.add("authors", authors)
+    if meta.published:
+        table.add("published", meta.published)
+    if meta.primary_category:
+        table.add("primary_category", meta.primary_category)
+    table.add("categories", list(meta.categories))
+    table.add("complete", meta.complete)
+    if meta.sources:
+        sources = tomlkit.array()
+        sources.multiline(True)
+        sources.extend(meta.sources)
+        table.add("sources", sources)
+    table.add("origin", meta.origin)
+    if meta.checksum:
+        table.add("checksum", meta.checksum)
+    table.add(tomlkit.nl())
+    return table
+
+
+def from_json(data: Mapping[str, dict]) -> dict[str, PaperMeta]:
+    """Entries of the JSON the team gathered from public arXiv listings (curated)."""
+    metas = {}
+    for arxiv_id, raw in data.items():
+        published = raw.get("published")
+        metas[arxiv_id] = PaperMeta(
+            arxiv_id=arxiv_id, title=" ".join(raw.get("title", "").split()),
+            authors=tuple(raw.get("authors", ())),
+            published=dt.date.fromisoformat(published) if published else None,
+            primary_category=raw.get("primary_category"), categories=tuple(raw.get("categories", ())),
+            complete=bool(raw.get("complete", True)), sources=tuple(raw.get("sources", ())))
+    return metas
+
+
+def _id_order(arxiv_id: str) -> tuple[int, str]:
+    # New-style ids sort by number; old-style ids (with a slash) before them.
+    return (1, arxiv_id) if "/" not in arxiv_id else (0, arxiv_id)
+
+
+@dataclass
+class RefreshPlan:
+    """Which ids to fetch, and which entries are kept because a person edited them."""
+
+    fetch: list[str] = field(default_factory=list)
+    kept_edited: list[str] = field(default_factory=list)
+
+
+def plan_refresh(ids: list[str], existing: Mapping[str, PaperMeta], *,
+                 refresh: bool = False, force: bool = False) -> RefreshPlan:
+    plan = RefreshPlan()
+    for arxiv_id in sorted(set(ids), key=_id_order):
+        meta = existing.get(arxiv_id)
+        if meta is None or force:
+            plan.fetch.append(arxiv_id)
+        elif refresh and not meta.edited:
+            plan.fetch.append(arxiv_id)
+        elif refresh and meta.edited:
+            plan.kept_edited.append(arxiv_id)
+    return plan

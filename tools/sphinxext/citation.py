@@ -1,0 +1,82 @@
+"""Citation styles for sphinxcontrib-bibtex and the Highwire meta tags of paper pages.
+
+* ``paperkb`` (pybtex formatting style, the bibliography page): pybtex's
+  ``plain`` with long author lists shortened as the Chicago Manual of Style
+  does: more than ten authors are listed as the first seven, then "et al.".
+* ``paperkb_author_year`` (sphinxcontrib-bibtex referencing style): author-year
+  with round brackets, "Zhu et al. (2025)" for ``{cite:t}`` and
+  "(Zhu et al., 2025)" for ``{cite:p}``.
+* ``citation_*`` meta tags (Zotero's connector, Google Scholar): the converter
+  puts them in the page's front matter (``citation_meta``, a JSON list of
+  name/content pairs); they are added to the page's ``<head>`` here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+
+from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.template import FieldIsMissing, join, node, sentence
+from sphinx.application import Sphinx
+from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+LIST_ALL_UP_TO = 10
+LIST_FIRST = 7
+
+
+@node
+def shortened_names(children, context, role, **kwargs):
+    """Like pybtex's ``names``, but "A, B, ..., G, et al." beyond LIST_ALL_UP_TO names."""
+    assert not children
+    try:
+        persons = context["entry"].persons[role]
+    except KeyError:
+        raise FieldIsMissing(role, context["entry"]) from None
+    style = context["style"]
+    names = [style.format_name(person, style.abbreviate_names) for person in persons]
+    if len(names) > LIST_ALL_UP_TO:
+        return join(sep=", ")[names[:LIST_FIRST] + [Text("et al.")]].format_data(context)
+    return join(**kwargs)[names].format_data(context)
+
+
+class ShortenedAuthorsStyle(PlainStyle):
+    default_sorting_style = "author_year_title"
+
+    def format_names(self, role, as_sentence=True):
+        formatted = shortened_names(role, sep=", ", sep2=" and ", last_sep=", and ")
+        return sentence[formatted] if as_sentence else formatted
+
+
+def _round() -> BracketStyle:
+    return BracketStyle(left="(", right=")")
+
+
+@dataclass
+class RoundAuthorYearStyle(AuthorYearReferenceStyle):
+    bracket_parenthetical: BracketStyle = field(default_factory=_round)
+    bracket_textual: BracketStyle = field(default_factory=_round)
+    bracket_author: BracketStyle = field(default_factory=_round)
+    bracket_label: BracketStyle = field(default_factory=_round)
+    bracket_year: BracketStyle = field(default_factory=_round)
+
+
+def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    raw = (context.get("meta") or {}).get("citation_meta")
+    if not raw:
+        return
+    tags = "".join(f'<meta name="{html.escape(name)}" content="{html.escape(content)}">\n'
+                   for name, content in json.loads(raw))
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def setup_citation(app: Sphinx) -> None:
+    register_plugin("pybtex.style.formatting", "paperkb", ShortenedAuthorsStyle)
+    register_bibtex_plugin("sphinxcontrib.bibtex.style.referencing", "paperkb_author_year",
+                           RoundAuthorYearStyle)
+    app.connect("html-page-context", add_citation_meta)
