@@ -64,8 +64,10 @@ html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 
-# MathJax's "safe" extension filters URLs, classes and styles in math.
-mathjax3_config = {
-    "loader": {"load": ["[tex]/safe"]},
-    "tex": {"packages": {"[+]": ["safe"]}},
+# MathJax typesets only the formulas Sphinx emitted (elements of class "math"),
+# never TeX-looking digest text elsewhere on a page; its ui/safe extension
+# filters URLs, classes and styles inside formulas.
+mathjax4_config = {
+    "loader": {"load": ["ui/safe"]},
+    "startup": {"elements": [".math"]},
 }

@@ -74,3 +74,29 @@ def seed_entries():
     result = parse_folder(SEEDS)
     assert not result.problems
     return result.entries
+
+
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+LONG_ABSTRACT = "很长的摘要。" * 6000 + " The end of a very long abstract."
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory):
+    """The shipped seeds plus the hostile digests (and a very long abstract), built strictly."""
+    base = tmp_path_factory.mktemp("hostile-site")
+    seeds = base / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for digest in HOSTILE.glob("*.txt"):
+        shutil.copy2(digest, seeds)
+    (seeds / "104_long.txt").write_text(
+        f"## A Very Long Abstract\n[很长的摘要](https://arxiv.org/abs/2503.99005)\n\n{LONG_ABSTRACT}\n",
+        encoding="utf-8")
+    project = copy_project(base / "project")
+    result = sphinx_build(project, seeds, base / "out")
+    return seeds, base / "out" / "html", result
+
+
+@pytest.fixture(scope="session")
+def hostile_site(hostile_build) -> Path:
+    return hostile_build[1]

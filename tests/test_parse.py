@@ -145,3 +145,14 @@ def test_same_paper_twice_is_one_paper_with_variant_noted():
     assert paper.variants[0].abstract == ("另一个摘要。",)
     assert len(corpus.notices) == 1 and corpus.notices[0].kind == "variant"
     assert [d.paper_ids for d in corpus.digests] == [("2503.00001",), ("2503.00001",)]
+
+
+@pytest.mark.parametrize("encoding, named", [("big5", "BIG5"), ("utf-16", "UTF-16"), ("cp1252", "CP1252")])
+def test_likely_encoding_is_named(tmp_path, encoding, named):
+    text = "## Title\n[標題](https://arxiv.org/abs/2503.00001)\n\n這是繁體中文的摘要。\n"
+    if encoding == "cp1252":
+        text = "## Résumé à la française\n[Café](https://arxiv.org/abs/2503.00001)\n\nÉté.\n"
+    path = tmp_path / "d.txt"
+    path.write_bytes(text.encode(encoding))
+    (problem,) = parse_file(path).problems
+    assert f"likely {named}" in problem.reason

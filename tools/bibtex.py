@@ -3,7 +3,7 @@
 Entries follow arXiv's own "Export BibTeX citation" (``@misc`` with title,
 year, eprint, archivePrefix, primaryClass, url), plus the month of the id.
 Field values are LaTeX: pylatexenc encodes every character that is special to
-(La)TeX (``% & # $ _ { } ~ ^ \\``), and words with inner capitals or digits
+(La)TeX (``% & # $ _ { } ~ ^ \\``), other characters stay UTF-8, and words with inner capitals or digits
 are braced (``{DyT}``, ``{Qwen2.5-Omni}``) so that styles that change case
 keep them.  bibtexparser adds the enclosing braces and writes the file.
 
@@ -50,12 +50,16 @@ or over past per plus round save since so some sur than the through to toward to
 under underneath une unlike uno unos until up upon versus via von while with within without yet zu
 zum""".split())
 _WORD_EDGES = re.compile(r"""([("'\[]*)(.*?)([.,:;!?)"'\]]*)""", re.DOTALL)
+# Only the characters (La)TeX treats specially are encoded; everything else stays
+# UTF-8, which BibTeX, biber, pandoc and reference managers read as it is (a
+# mapping of all of Unicode to LaTeX macros is lossy: "·" would come back as "˙").
 # BibTeX counts braces without regard to backslashes ("\{" opens a group), so
-# literal braces are written as text commands; '"' is kept as typed.
-_BIBTEX_RULES = UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={
-    ord("{"): r"\textbraceleft", ord("}"): r"\textbraceright", ord('"'): '"'})
-_LATEX = UnicodeToLatexEncoder(conversion_rules=[_BIBTEX_RULES, "defaults"], non_ascii_only=False,
-                               replacement_latex_protection="braces-all",
+# literal braces are written as text commands.
+_SPECIALS = UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={
+    ord("\\"): r"\textbackslash", ord("{"): r"\textbraceleft", ord("}"): r"\textbraceright",
+    ord("%"): r"\%", ord("&"): r"\&", ord("#"): r"\#", ord("$"): r"\$", ord("_"): r"\_",
+    ord("~"): r"\textasciitilde", ord("^"): r"\textasciicircum"})
+_LATEX = UnicodeToLatexEncoder(conversion_rules=[_SPECIALS], replacement_latex_protection="braces-all",
                                unknown_char_policy="keep", unknown_char_warning=False)
 
 

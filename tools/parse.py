@@ -14,11 +14,12 @@ reports every problem of every file.  It knows nothing about Sphinx or MyST.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
+
+import charset_normalizer
 
 from . import arxiv
 from .model import Entry, Problem, SourceRef
@@ -28,9 +29,9 @@ HEADING_PREFIX = "## "
 # feeds and U+2028, and line numbers would no longer match an editor's.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # The Chinese title may itself hold brackets, so the title runs to the last "](".
-_LINK_LINE = re.compile(r"\[(?P<title>.*)\]\((?P<url>[^\s()]*)\)")
-# Encodings that digests mis-saved by other tools are likely to be in.
-_LIKELY_ENCODINGS = ("utf-16", "gb18030", "big5", "shift_jis", "cp1252")
+# Encodings that Chinese digests mis-saved by other tools are likely to be in.
+_LIKELY_ENCODINGS = ("gb18030", "big5", "utf_16", "utf_32", "cp1252")
+_LINK_LINE = re.compile(r"\[(?P<title>.*)\]\((?P<url>[^()]*)\)")
 
 
 class ParseResult(NamedTuple):
@@ -161,12 +162,13 @@ def _clip(text: str, width: int = 60) -> str:
 
 
 def _guess_encoding(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "it looks like UTF-16 (byte-order mark); save it as UTF-8"
-    for encoding in _LIKELY_ENCODINGS[1:]:
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return f"it decodes as {encoding.upper()}; save it as UTF-8"
-    return "save it as UTF-8"
+    """A hint for the error message: charset-normalizer's best guess, if it has one.
+
+    Digests are Chinese text (and English), so the guess is made among the
+    encodings such files are mis-saved in; on a few short lines, an unrestricted
+    guess often lands on a Korean or Japanese code page instead.
+    """
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_LIKELY_ENCODINGS)).best()
+    if best is None:
+        return "save it as UTF-8"
+    return f"it is likely {best.encoding.upper().replace('_', '-')}; save it as UTF-8"

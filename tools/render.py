@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import arxiv, bibtex, myst
+from . import arxiv, bibtex, markup, myst
 from .enrich import EnrichedPaper, Knowledge
 from .knowledge import search_words
 
@@ -47,6 +47,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         inline=lambda tokens: myst.inline(list(tokens)),
+        abstract_markup=lambda text: myst.inline(markup.tokenize(text)),
         link=lambda text, url: myst.link(str(text), url),
         doc_link=lambda text, docname: myst.doc_link(str(text), docname),
         target=myst.target,

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from ..knowledge import KnowledgeError
@@ -47,7 +46,8 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     try:
         result = convert(seeds, docs, strict=strict)
     except (KnowledgeError, MetadataError, FileNotFoundError) as error:
-        raise SphinxError(str(error)) from error
+        logger.error(str(error))
+        raise SystemExit(2) from error  # a usage error: exit status 2, as the CLI
     for problem in result.problems:
         if strict:
             logger.warning(problem.reason, location=str(problem.source),

@@ -1,0 +1,134 @@
+"""Hostile digests: nothing lost, nothing injected, every problem named."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import bibtexparser
+import pybtex.database
+import pytest
+
+from tools.parse import parse_folder
+
+from .conftest import BROKEN, LONG_ABSTRACT, ROOT, copy_project, soup, sphinx_build
+
+pytestmark = pytest.mark.slow
+
+# Scripts Sphinx, the theme and extensions put on pages; anything else would be injected.
+OWN_SCRIPTS = ("_static/", "searchindex.js", "https://cdn.jsdelivr.net/npm/mathjax@4/")
+
+
+def test_builds_strictly_and_keeps_every_valid_entry(hostile_build):
+    seeds, site, result = hostile_build
+    ids = {entry.arxiv.id for entry in parse_folder(seeds).entries}
+    assert len(ids) == 25 + 6
+    pages = {p.stem for p in (site / "papers").glob("*.html")}
+    assert pages == {i.replace("/", "_") for i in ids}
+    assert "hep-th_9901001" in pages  # an old-style id gets a safe page name
+    # the duplicated paper is reported once, as a note, not as a warning
+    assert (result.stdout + result.stderr).count("2503.10622 appears again") == 1
+
+
+def test_no_active_content_from_digest_text(hostile_site):
+    for page in hostile_site.rglob("*.html"):
+        html = soup(page)
+        assert not html.find_all(["iframe", "object", "embed", "img"]), page.name
+        for element in html.find_all(True):
+            assert not [a for a in element.attrs if a.lower().startswith("on")], (page.name, element)
+        for script in html.find_all("script"):
+            source = script.get("src")
+            assert source is None or any(own in source for own in OWN_SCRIPTS), (page.name, source)
+            assert "alert" not in (script.string or ""), page.name
+        for link in html.find_all("a", href=True):
+            assert not link["href"].strip().lower().startswith(("javascript:", "data:")), page.name
+
+
+def test_hostile_text_is_shown_as_text(hostile_site):
+    page = soup(hostile_site / "papers" / "2503.99001.html")
+    assert page.select_one("div.body h1").get_text().rstrip("¶") == \
+        '<script>alert("title")</script> Scripted Title'
+    assert page.title.get_text().startswith('<script>alert("title")</script> Scripted Title')
+    text = page.select_one("div.body").get_text()
+    for visible in ('<img src=x onerror=alert(1)>中文标题', '<iframe src="', "<!-- 注释 -->",
+                    "```{raw} html", "```{include} /etc/passwd", ":::{note}", "{{ project }}",
+                    "{doc}`index`", "[链接](javascript:alert(3))"):
+        assert visible in text, visible
+    special = soup(hostile_site / "papers" / "2503.99003.html")
+    title = 'Title With * _ [ ] < > & " { } % # ~ \\ Characters'
+    assert special.select_one("div.body h1").get_text().rstrip("¶") == title
+    body = special.select_one("div.body")
+    assert [s.get_text() for s in body.select("section section p strong")] == ["加粗", "粗体"]
+    assert body.find("a", string="好链接")["href"] == "https://example.org/ok"
+    assert body.find("a", string="坏链接") is None and "坏链接" in body.get_text()
+    assert "(digest links name v3)" in " ".join(body.get_text().split())
+
+
+def test_only_balanced_safe_math_becomes_math(hostile_site):
+    page = soup(hostile_site / "papers" / "2503.99002.html")
+    assert [m.get_text() for m in page.select("span.math, div.math")] == [
+        r"\(DyT(x) = \tanh(\alpha x)\)", r"\(E = mc^2\)"]
+    text = page.select_one("div.body").get_text()
+    for readable in (r"$\href{javascript:alert(4)}{x}$", r"$\require{html}\class{x}{y}$", "$x^{2",
+                     "$5 与 $10", r"\(x\)", r"$$\unknownmacro$$"):
+        assert readable in text, readable
+
+
+def test_line_endings_bom_emoji_and_long_abstracts(hostile_site):
+    crlf = soup(hostile_site / "papers" / "2503.99004.html")
+    assert crlf.select_one("div.body h1").get_text().rstrip("¶") == "CRLF and BOM Entry"
+    paragraphs = [p.get_text() for p in crlf.select("div.body section section p")]
+    assert "第一段。" in paragraphs and "第二段，含 emoji 🚀🎉 与全角字符 ＡＢＣ１２３！" in paragraphs
+    long = soup(hostile_site / "papers" / "2503.99005.html").select_one("div.body").get_text()
+    assert " ".join(LONG_ABSTRACT.split()) in " ".join(long.split())
+
+
+def test_same_paper_in_two_digests(hostile_site):
+    page = soup(hostile_site / "papers" / "2503.10622.html")
+    digests = [a.get_text() for a in page.select("div.body a[href*='digests/']")]
+    assert digests == ["004_ad890f935f0d4d32", "103_ids_and_duplicates"]
+    text = page.select_one("div.body").get_text()
+    assert "无需归一化的 Transformer（另一译本）" in text and "动态 Tanh 取代归一化层" in text
+    for digest in ("004_ad890f935f0d4d32", "103_ids_and_duplicates"):
+        listed = soup(hostile_site / "digests" / f"{digest}.html").select("div.body ol a[href*='papers/']")
+        assert any("2503.10622" in a["href"] for a in listed)
+
+
+def test_bibtex_export_stays_valid(tmp_path, hostile_site):
+    text = (hostile_site / "refs.bib").read_text(encoding="utf-8")
+    assert len(pybtex.database.parse_string(text, "bibtex").entries) == 31
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and len(library.entries) == 31
+    if shutil.which("bibtex") is None:
+        pytest.fail("bibtex is not installed (Debian: texlive-binaries texlive-base)")
+    shutil.copy(hostile_site / "refs.bib", tmp_path / "refs.bib")
+    (tmp_path / "job.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
+    run = subprocess.run(["bibtex", "job"], cwd=tmp_path, capture_output=True, text=True)
+    log = (tmp_path / "job.blg").read_text()
+    assert run.returncode == 0 and "error message" not in log and "Warning--" not in log, log
+
+
+def test_broken_folder_names_every_problem_and_builds_the_rest_with_strict_0(tmp_path):
+    project = copy_project(tmp_path / "project")
+    failed = sphinx_build(project, BROKEN, tmp_path / "out", check=False)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode == 1
+    expected = ["201_broken.txt:1:", "201_broken.txt:7:", "201_broken.txt:9:", "201_broken.txt:13:",
+                "201_broken.txt:16:", "202_gbk.txt:2:"]
+    assert [line.split(" ", 1)[0].rsplit("/", 1)[-1] for line in output.splitlines()
+            if "WARNING" in line] == expected
+    assert "GB18030" in output and not (project / "docs" / "papers").exists()
+    lenient = sphinx_build(project, BROKEN, tmp_path / "out", strict=False)
+    assert all(f"/{location}" in lenient.stderr for location in expected)
+    pages = sorted(p.stem for p in (tmp_path / "out" / "html" / "papers").glob("*.html"))
+    assert pages == ["2503.98001", "2503.98004", "2503.98006"]
+
+
+def test_usage_errors_exit_2(tmp_path):
+    project = copy_project(tmp_path / "project")
+    missing = sphinx_build(project, tmp_path / "nowhere", tmp_path / "out", check=False)
+    assert missing.returncode == 2 and "seeds folder not found" in missing.stderr
+    assert "Traceback" not in missing.stderr  # a usage error, not a crash report
+    (project / "docs" / "_data" / "taxonomy.toml").write_text("[[topic]]\nslug = 'Bad Slug'\n")
+    bad = sphinx_build(project, ROOT / "seeds", tmp_path / "out", check=False)
+    assert bad.returncode == 2 and "taxonomy.toml" in bad.stderr

@@ -1,0 +1,103 @@
+"""Property tests: any digest-like input gives records or problems, and never markup it should not."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import bibtexparser
+import pybtex.database
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+
+from tools import bibtex, knowledge
+from tools.enrich import enrich
+from tools.model import Problem, build_corpus
+from tools.parse import parse_text
+from tools.render import render_site
+
+from .test_bibtex import _decode
+
+ROOT = Path(__file__).resolve().parent.parent
+TAXONOMY = knowledge.load_taxonomy(ROOT / "docs" / "_data" / "taxonomy.toml")
+GLOSSARY = knowledge.load_glossary(ROOT / "docs" / "_data" / "glossary.toml")
+PARSER = create_md_parser(MdParserConfig(), RendererHTML)
+
+PIECES = [
+    "## ", "##", "\n", "\r\n", "\r", "  ", "\t", "\ufeff", "[", "]", "(", ")", "](", "[标题](",
+    "https://arxiv.org/abs/2503.00001", "http://arxiv.org/pdf/2503.00002v2.pdf",
+    "https://arxiv.org/abs/hep-th/9901001", "https://example.org/x", "javascript:alert(1)",
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<iframe src=//x>", "<!-- c -->",
+    "```{raw} html\n<b>x</b>\n```", "```{include} /etc/passwd\n```", "```{eval-rst}\n.. raw:: html\n```",
+    ":::{note}\nx\n:::", "{{ sub }}", "{abbr}`a (b)`", "{doc}`index`", "$", "$$", "$x$", "$$y$$",
+    "\\textbf{", "\\href{https://x.org}{", "\\color[RGB]{1,2,3}{", "}", "{", "\\%", "\\", "**", "*", "_",
+    "~", "^", "#", "%", "&amp;", "&", '"', "'", "`", "|", "中文摘要。", "🚀", "ＡＢＣ", "\x00", "\x0c",
+    "\u2028", "Title", "1. ", "> ", "- ", "    indented", "---",
+]
+digest_text = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=60).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(digest_text)
+def test_parser_returns_records_or_problems_and_never_raises(text):
+    result = parse_text(text, Path("fuzz.txt"))
+    for problem in result.problems:
+        assert isinstance(problem, Problem) and problem.source.line >= 1
+    for entry in result.entries:
+        assert entry.title and entry.title_zh and entry.abstract
+
+
+def _entry_texts():
+    line = st.lists(st.sampled_from([p for p in PIECES if "\n" not in p and "\r" not in p])
+                    | st.text(max_size=8), min_size=1, max_size=25).map("".join)
+    return st.tuples(line, line, st.lists(line, min_size=1, max_size=3))
+
+
+OWN_DIRECTIVES = {"toctree", "bibliography", "glossary"}
+OWN_ROLES = {"math", "strong", "emphasis", "cite:p", "cite:t", "term", "site-file"}
+
+
+def _check_myst(source: str) -> None:
+    """Parse a page back: no HTML, and only the directives and roles the templates emit."""
+    for token in PARSER.parse(source):
+        assert token.type not in ("html_block", "html_inline"), token
+        if token.type == "fence":
+            info = token.info.strip()
+            assert info == "bibtex" or info.strip("{}") in OWN_DIRECTIVES, info
+        for child in token.children or ():
+            assert child.type not in ("html_inline", "html_block"), child
+            if child.type == "myst_role":
+                assert child.meta["name"] in OWN_ROLES, child.meta["name"]
+            if child.type == "link_open":
+                href = child.attrs["href"]
+                assert href.startswith(("http://", "https://", "project:/")), href
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_entry_texts(), min_size=1, max_size=3))
+def test_rendered_pages_hold_no_markup_the_renderer_did_not_emit(entries):
+    text = "".join(
+        f"## {title}\n[{title_zh}](https://arxiv.org/abs/2503.{n:05d})\n\n" + "\n\n".join(abstract) + "\n"
+        for n, (title, title_zh, abstract) in enumerate(entries))
+    parsed = parse_text(text, Path("001_fuzz.txt"))
+    site = render_site(enrich(build_corpus(parsed.entries), TAXONOMY, GLOSSARY))
+    for path, source in site.items():
+        if path.endswith(".md"):
+            _check_myst(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip()))
+def test_bibtex_titles_round_trip(title):
+    title = " ".join(title.split())
+    text = bibtex.write([bibtex.entry(bibtex.Citation("2503.00001", title), "k")])
+    parsed = pybtex.database.parse_string(text, "bibtex")
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and [e.key for e in library.entries] == ["k"]
+    # equal up to Unicode canonical equivalence (pybtex normalises to NFC)
+    expected = unicodedata.normalize("NFC", title)
+    assert unicodedata.normalize("NFC", _decode(parsed.entries["k"].fields["title"])) == expected
+    assert unicodedata.normalize("NFC", _decode(library.entries[0].fields_dict["title"].value)) == expected
