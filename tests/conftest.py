@@ -100,3 +100,21 @@ def hostile_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def hostile_site(hostile_build) -> Path:
     return hostile_build[1]
+
+
+def require(tool: str, package: str) -> str:
+    """The path of a real client; its absence fails the test loudly instead of passing it."""
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is not installed (Debian: {package}); .ci/run installs it")
+    return path
+
+
+def run_bibtex(bibfile: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, str, str]:
+    """`bibtex` with \\nocite{*} and the plain style on a .bib file: (run, .blg log, .bbl)."""
+    require("bibtex", "texlive-binaries texlive-base")
+    shutil.copy(bibfile, workdir / "refs.bib")
+    (workdir / "job.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
+    run = subprocess.run(["bibtex", "job"], cwd=workdir, capture_output=True, text=True)
+    bbl = workdir / "job.bbl"
+    return run, (workdir / "job.blg").read_text(), bbl.read_text() if bbl.exists() else ""

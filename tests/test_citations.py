@@ -13,18 +13,11 @@ import pytest
 from tools import metadata
 from tools.bibtex import split_name
 
-from .conftest import SEEDS, soup
+from .conftest import SEEDS, require, run_bibtex, soup
 
 pytestmark = pytest.mark.slow
 
 METADATA = metadata.load(SEEDS / metadata.FILENAME)
-
-
-def need(tool: str, package: str) -> str:
-    path = shutil.which(tool)
-    if path is None:  # loud: a missing client is a failed check, never a silent pass
-        pytest.fail(f"{tool} is not installed (Debian: {package}); .ci/run installs it")
-    return path
 
 
 def test_every_shipped_paper_has_metadata():
@@ -54,19 +47,15 @@ def test_refs_bib_round_trips_keys_authors_titles(seeds_site):
 
 
 def test_bibtex_run_has_no_error_and_no_warning(tmp_path, seeds_site):
-    need("bibtex", "texlive-binaries texlive-base")
-    shutil.copy(seeds_site / "refs.bib", tmp_path / "refs.bib")
-    (tmp_path / "job.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
-    run = subprocess.run(["bibtex", "job"], cwd=tmp_path, capture_output=True, text=True)
-    log = (tmp_path / "job.blg").read_text()
+    run, log, bbl = run_bibtex(seeds_site / "refs.bib", tmp_path)
     assert run.returncode == 0, run.stdout
     assert "error message" not in log and "Warning--" not in log, log
-    assert (tmp_path / "job.bbl").read_text().count("\\bibitem") == 25
+    assert bbl.count("\\bibitem") == 25
 
 
 def test_biber_with_biblatex(tmp_path, seeds_site):
-    need("pdflatex", "texlive-latex-base texlive-latex-recommended")
-    need("biber", "biber texlive-bibtex-extra")
+    require("pdflatex", "texlive-latex-base texlive-latex-recommended")
+    require("biber", "biber texlive-bibtex-extra")
     shutil.copy(seeds_site / "refs.bib", tmp_path / "refs.bib")
     (tmp_path / "doc.tex").write_text(
         "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
@@ -84,7 +73,7 @@ def test_biber_with_biblatex(tmp_path, seeds_site):
 
 @pytest.mark.parametrize("bibliography", ["refs.json", "refs.bib"])
 def test_pandoc_citeproc_renders_every_entry_with_authors(tmp_path, seeds_site, bibliography):
-    need("pandoc", "pandoc")
+    require("pandoc", "pandoc")
     shutil.copy(seeds_site / bibliography, tmp_path / bibliography)
     (tmp_path / "all.md").write_text('---\nnocite: "[@*]"\n---\n')
     run = subprocess.run(["pandoc", "all.md", "--citeproc", "--bibliography", bibliography,
