@@ -15,7 +15,7 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,12 +124,18 @@ def browser(executable: str | None = None) -> Iterator[object]:
 
 
 @contextmanager
-def search_page(site: Path) -> Iterator[SearchPage]:
-    """A search page on ``site`` (a built html folder), served and opened in Chromium."""
-    with serve(site) as url, browser() as chromium_browser:
-        page = chromium_browser.new_page()
+def search_page(site: Path, chromium_browser=None) -> Iterator[SearchPage]:
+    """A search page on ``site`` (a built html folder), served and opened in Chromium.
+
+    Pass a running ``browser()`` to share it (Playwright's synchronous API
+    allows one at a time per thread); otherwise one is started for this page.
+    """
+    opened = nullcontext(chromium_browser) if chromium_browser is not None else browser()
+    with serve(site) as url, opened as instance:
+        page = instance.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         yield SearchPage(page, url)
+        page.close()
         if errors:
             raise AssertionError(f"JavaScript errors on the site: {errors}")
