@@ -39,7 +39,8 @@ BROWSER_QUERIES = ("稀疏自编码器", "视频生成", "GRPO 视频推理", "D
 
 
 def gzip_size(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6, mtime=0))
+    """Bytes sent with compression; files stored compressed (Pagefind's) are sent as they are."""
+    return min(len(data), len(gzip.compress(data, compresslevel=6, mtime=0)))
 
 
 def _local_assets(site: Path) -> list[Path]:
