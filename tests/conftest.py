@@ -67,6 +67,27 @@ def seeds_site(tmp_path_factory) -> Path:
     return base / "out" / "html"
 
 
+# The command Read the Docs runs (fail_on_warning adds -W --keep-going), from the
+# folder of conf.py; Read the Docs passes the project's language, often en.
+READTHEDOCS_COMMAND = ["-m", "sphinx", "-T", "-W", "--keep-going", "-b", "html",
+                       "-d", "_build/doctrees", "-D", "language=en", "."]
+
+
+def readthedocs_build(checkout: Path, output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *READTHEDOCS_COMMAND, f"{output}/html"], cwd=checkout,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def readthedocs_site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A checkout with the seeds built the way Read the Docs builds it: (html folder, run)."""
+    base = tmp_path_factory.mktemp("readthedocs")
+    project = copy_project(base / "checkout")
+    shutil.copytree(SEEDS, project / "seeds")
+    output = base / "readthedocs-output"
+    return output / "html", readthedocs_build(project, output)
+
+
 @pytest.fixture(scope="session")
 def seed_entries():
     from tools.parse import parse_folder

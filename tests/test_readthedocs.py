@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 
 import pytest
 import yaml
 
-from .conftest import ROOT, SEEDS, copy_project, soup
+from .conftest import ROOT, soup
 
 pytestmark = pytest.mark.slow
 
@@ -24,17 +21,9 @@ def test_readthedocs_config_uses_pinned_requirements_and_root_conf():
     assert {"requirements": "requirements.txt"} in config["python"]["install"]
 
 
-def test_readthedocs_build_command(tmp_path):
-    project = copy_project(tmp_path / "checkout")
-    shutil.copytree(SEEDS, project / "seeds")
-    output = tmp_path / "readthedocs-output"
-    # The command Read the Docs runs (fail_on_warning adds -W --keep-going),
-    # from the folder of conf.py.
-    command = [sys.executable, "-m", "sphinx", "-T", "-W", "--keep-going", "-b", "html",
-               "-d", "_build/doctrees", "-D", "language=en", ".", f"{output}/html"]
-    run = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600)
+def test_readthedocs_build_command(readthedocs_site):
+    html, run = readthedocs_site
     assert run.returncode == 0, run.stdout + run.stderr
-    html = output / "html"
     assert len(list((html / "papers").glob("*.html"))) == 25
     assert (html / "refs.bib").is_file() and (html / "index.html").is_file()
     assert soup(html / "papers" / "2503.18878.html").select_one("div.body h1").get_text().startswith(
