@@ -88,7 +88,7 @@ def test_capitals_and_acronyms_are_protected():
 
 
 def test_entry_has_arxiv_export_fields():
-    text = bibtex.write_one(Citation("2503.10622", "Transformers without Normalization"), "k")
+    text = bibtex.write([bibtex.entry(Citation("2503.10622", "Transformers without Normalization"), "k")])
     fields = bibtexparser.parse_string(text).entries[0].fields_dict
     assert {name: fields[name].value for name in ("year", "eprint", "archivePrefix", "url")} == {
         "year": "2025", "eprint": "2503.10622", "archivePrefix": "arXiv",

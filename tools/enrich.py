@@ -8,7 +8,9 @@ and an incremental build compute the same thing.
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from . import arxiv, bibtex, markup
@@ -118,21 +120,22 @@ def related_papers(topics: dict[str, tuple[str, ...]],
 
     Cosine similarity of the feature sets; ties go to the newer paper, then the
     smaller id, so the result does not depend on the order papers were read in.
+    Papers are compared only with those they share a feature with (an inverted
+    index), not with every other paper.
     """
     features = {pid: {f"topic:{t}" for t in topics[pid]} | {f"term:{t}" for t in terms[pid]}
                 for pid in topics}
+    holders: dict[str, list[str]] = {}
+    for pid, mine in features.items():
+        for feature in mine:
+            holders.setdefault(feature, []).append(pid)
+    newest_first = {pid: tuple(-n for n in arxiv.year_month(pid)) for pid in features}
     related: dict[str, tuple[str, ...]] = {}
     for pid, mine in features.items():
-        scored = []
-        for other, theirs in features.items():
-            if other == pid or not mine or not theirs:
-                continue
-            shared = len(mine & theirs)
-            if shared:
-                score = shared / math.sqrt(len(mine) * len(theirs))
-                scored.append((-score, tuple(-n for n in arxiv.year_month(other)), other))
-        scored.sort()
-        related[pid] = tuple(other for *_, other in scored[:RELATED_LIMIT])
+        shared = Counter(other for feature in mine for other in holders[feature] if other != pid)
+        scored = ((-count / math.sqrt(len(mine) * len(features[other])), newest_first[other], other)
+                  for other, count in shared.items())
+        related[pid] = tuple(other for *_, other in heapq.nsmallest(RELATED_LIMIT, scored))
     return related
 
 

@@ -84,6 +84,8 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     topic_names = {t.slug: f"{t.name} · {t.name_zh}" for t in taxonomy.topics}
     files: dict[str, str] = {}
 
+    # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
+    entries = {pid: bibtex.entry(item.citation, item.cite_key) for pid, item in knowledge.papers.items()}
     paper_template = env.get_template("paper.md.jinja")
     for item in knowledge.papers.values():
         paper = item.paper
@@ -92,7 +94,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
             related=[knowledge.papers[pid] for pid in item.related],
             abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
             html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
-            digest_pages=digest_pages, bibtex=bibtex.write_one(item.citation, item.cite_key),
+            digest_pages=digest_pages, bibtex=bibtex.write([entries[item.arxiv_id]]),
         )
 
     topic_template = env.get_template("topic.md.jinja")
@@ -116,25 +118,21 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
         terms=glossary.terms, term_papers=term_papers)
     files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
     files[SEARCH_WORDS] = render_search_words(knowledge)
-    files.update(render_exports(knowledge, used_topics))
+    files.update(render_exports(knowledge, used_topics, entries))
     return files
 
 
-def render_exports(knowledge: Knowledge, topics) -> dict[str, str]:
+def render_exports(knowledge: Knowledge, topics, entries) -> dict[str, str]:
     """The citation exports: all papers, each paper, each topic; BibTeX and CSL-JSON."""
     papers = list(knowledge.papers.values())
-    files = {BIBFILE: render_bibtex(papers),
+    files = {BIBFILE: bibtex.write(list(entries.values())),
              f"{EXPORT_DIR}/refs.json": render_csl_json(papers)}
     for item in papers:
-        files[f"{EXPORT_DIR}/{item.page}.bib"] = render_bibtex([item])
+        files[f"{EXPORT_DIR}/{item.page}.bib"] = bibtex.write([entries[item.arxiv_id]])
     for topic in topics:
-        files[f"{EXPORT_DIR}/topics/{topic.slug}.bib"] = render_bibtex(
-            knowledge.papers_of_topic(topic.slug))
+        files[f"{EXPORT_DIR}/topics/{topic.slug}.bib"] = bibtex.write(
+            [entries[item.arxiv_id] for item in knowledge.papers_of_topic(topic.slug)])
     return files
-
-
-def render_bibtex(papers: list[EnrichedPaper]) -> str:
-    return bibtex.write([bibtex.entry(item.citation, item.cite_key) for item in papers])
 
 
 def render_csl_json(papers: list[EnrichedPaper]) -> str:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 _ATTRIBUTE = "paperkb_context"
+_PLAIN_TEXT = PlainTextBackend()
 
 
 def page_contexts(env: BuildEnvironment) -> dict[str, str]:
@@ -53,7 +55,7 @@ def _citations(env: BuildEnvironment) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for citation in domain.citations:
         entry = citation.formatted_entry
-        text = f"{citation.key}|{entry.label}|{entry.text.render_as('text')}"
+        text = f"{citation.key}|{entry.label}|{entry.text.render(_PLAIN_TEXT)}"
         formatted[citation.key] = text
         result.setdefault(citation.bibliography_key.docname, []).append(text)
     for reference in domain.citation_refs:

@@ -64,9 +64,12 @@ class ChineseSearch(SearchChinese):
     dictionary: Path | None = None  # set by use_dictionary()
 
     def __init__(self, options: dict[str, str]) -> None:
-        super().__init__(options)
+        # Without a 'dict' option, Sphinx loads jieba's whole default dictionary
+        # again as a user dictionary (350,000 words, 2.4 s per build); jieba
+        # loads that dictionary by itself anyway. Ours is all that must be added.
         if self.dictionary is not None and self.dictionary.is_file():
-            jieba.load_userdict(str(self.dictionary))
+            options = {**options, "dict": str(self.dictionary)}
+        super().__init__(options)
 
 
 def use_dictionary(path: Path) -> None:
