@@ -56,9 +56,6 @@ class Taxonomy:
     max_topics: int
     fallback: str
 
-    def topic(self, slug: str) -> Topic:
-        return next(topic for topic in self.topics if topic.slug == slug)
-
 
 @dataclass(frozen=True)
 class Term:

@@ -55,10 +55,6 @@ class Entry(NamedTuple):
     abstract: tuple[str, ...]  # paragraphs, each with its lines joined
     source: SourceRef  # the line of the ``## `` heading
 
-    @property
-    def digest(self) -> str:
-        return self.source.path.stem
-
 
 @dataclass(frozen=True)
 class Paper:

@@ -21,10 +21,6 @@ class ConvertResult:
     knowledge: Knowledge | None
     report: WriteReport | None  # None when nothing was written
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 def convert(seeds: Path, docs: Path, *, strict: bool = True) -> ConvertResult:
     """Convert every digest in ``seeds`` into generated pages under ``docs``.
