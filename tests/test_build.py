@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tools.markup import Link, Math, plain_text, tokenize
+from tools.markup import Math, plain_text, tokenize
 
 from .conftest import body_text, soup
 

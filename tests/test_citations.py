@@ -21,7 +21,6 @@ METADATA = metadata.load(SEEDS / metadata.FILENAME)
 
 
 def test_every_shipped_paper_has_metadata():
-    ids = {p.stem for p in SEEDS.glob("*.txt")}
     assert len(METADATA) == 25
     assert all(meta.authors and meta.published for meta in METADATA.values())
 

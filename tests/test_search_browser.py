@@ -70,17 +70,11 @@ DONE_WHEN = [
 ]
 
 
+@pytest.mark.parametrize("site", ["searcher", "readthedocs_searcher"])
 @pytest.mark.parametrize(("query", "expected", "first"), DONE_WHEN)
-def test_done_when_queries(searcher, query, expected, first):
-    found = papers(searcher.search(query))
-    assert set(expected) <= set(found[:5]), found
-    if first:
-        assert found[0] == expected[0], found
-
-
-@pytest.mark.parametrize(("query", "expected", "first"), DONE_WHEN)
-def test_done_when_queries_on_the_readthedocs_build(readthedocs_searcher, query, expected, first):
-    found = papers(readthedocs_searcher.search(query))
+def test_done_when_queries(request, site, query, expected, first):
+    """On the site `make html` builds and on the one Read the Docs builds (-D language=en)."""
+    found = papers(request.getfixturevalue(site).search(query))
     assert set(expected) <= set(found[:5]), found
     if first:
         assert found[0] == expected[0], found
