@@ -38,7 +38,7 @@ html_static_path = ["docs/_static"]
 smartquotes = False
 
 # MyST: only what the templates use; digest text is escaped anyway.
-myst_enable_extensions: list[str] = []
+myst_enable_extensions = ["attrs_block"]  # {.no-search} and {.title-zh} on generated blocks
 myst_heading_anchors = 2
 
 # Citations: refs.bib is generated (the converter sets bibtex_bibfiles). Both

@@ -8,6 +8,7 @@ in a subprocess, as `make html` and Read the Docs do.
 from __future__ import annotations
 
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+# The MyST syntax extensions the site enables (conf.py), for tests that parse MyST alone.
+MYST_EXTENSIONS = set(runpy.run_path(str(ROOT / "conf.py"))["myst_enable_extensions"])
 # Sphinx colours its output when CI=true; the tests read that output as text.
 os.environ["NO_COLOR"] = "1"
 

@@ -9,8 +9,8 @@ import pybtex.database
 import pytest
 from pylatexenc import latex2text
 
-from tools import bibtex
-from tools.bibtex import Citation
+from tools import bibtex, citekeys
+from tools.citation import Citation, split_name
 
 HOSTILE_TITLES = [
     "Transformers without Normalization",
@@ -43,7 +43,7 @@ def test_keys_are_documented_scheme_and_unique():
                  Citation("2503.00001", "Über Straße", authors=(("Müller", "Łukasz"),)),
                  Citation("2503.00002", "中文标题 Model", authors=(("张", "三"),)),
                  Citation("hep-th/9901001", "Old")]
-    keys = bibtex.assign_keys(citations)
+    keys = citekeys.assign_keys(citations)
     assert keys == {"2503.10622": "arxiv2503.10622", "2503.10623": "zhu2025transformers",
                     "2503.10624": "zhu2025transformers2503.10624",
                     "2503.20215": "xu2025qwen25omni", "2503.18878": "galichin2025have",
@@ -53,7 +53,7 @@ def test_keys_are_documented_scheme_and_unique():
 
 def test_keys_do_not_depend_on_other_papers_read_order():
     a = [Citation(f"2503.{n:05d}", f"Paper {n}") for n in range(10)]
-    assert bibtex.assign_keys(a) == bibtex.assign_keys(list(reversed(a)))
+    assert citekeys.assign_keys(a) == citekeys.assign_keys(list(reversed(a)))
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -66,7 +66,7 @@ def test_keys_do_not_depend_on_other_papers_read_order():
     ("{Supryadi}", ("Supryadi", "")),
 ])
 def test_split_name(name, expected):
-    assert bibtex.split_name(name) == expected
+    assert split_name(name) == expected
 
 
 @pytest.mark.parametrize("title", HOSTILE_TITLES)

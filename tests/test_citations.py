@@ -11,7 +11,7 @@ import pybtex.database
 import pytest
 
 from tools import metadata
-from tools.bibtex import split_name
+from tools.citation import split_name
 
 from .conftest import SEEDS, require, run_bibtex, soup
 

@@ -13,18 +13,20 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from tools import bibtex, knowledge
+from tools import bibtex, knowledge, layout
+from tools.citation import Citation
 from tools.enrich import enrich
 from tools.model import Problem, build_corpus
 from tools.parse import parse_text
 from tools.render import render_site
 
 from .test_bibtex import _decode
+from .conftest import MYST_EXTENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = knowledge.load_taxonomy(ROOT / "docs" / "_data" / "taxonomy.toml")
 GLOSSARY = knowledge.load_glossary(ROOT / "docs" / "_data" / "glossary.toml")
-PARSER = create_md_parser(MdParserConfig(), RendererHTML)
+PARSER = create_md_parser(MdParserConfig(enable_extensions=MYST_EXTENSIONS), RendererHTML)
 
 PIECES = [
     "## ", "##", "\n", "\r\n", "\r", "  ", "\t", "\ufeff", "[", "]", "(", ")", "](", "[标题](",
@@ -56,7 +58,8 @@ def _entry_texts():
     return st.tuples(line, line, st.lists(line, min_size=1, max_size=3))
 
 
-OWN_DIRECTIVES = {"toctree", "bibliography", "glossary"}
+OWN_DIRECTIVES = {"toctree", "bibliography", "glossary", "container"}
+OWN_CLASSES = {layout.NO_SEARCH, layout.TITLE_ZH_ID, layout.ABSTRACT_ID}
 OWN_ROLES = {"math", "strong", "emphasis", "cite:p", "cite:t", "term", "site-file"}
 
 
@@ -64,9 +67,16 @@ def _check_myst(source: str) -> None:
     """Parse a page back: no HTML, and only the directives and roles the templates emit."""
     for token in PARSER.parse(source):
         assert token.type not in ("html_block", "html_inline"), token
+        # Block attributes (attrs_block): only the classes the templates set, never an id.
+        assert set(token.attrs) <= {"class"}, token
+        assert set(str(token.attrs.get("class", "")).split()) <= OWN_CLASSES, token
         if token.type == "fence":
             info = token.info.strip()
-            assert info == "bibtex" or info.strip("{}") in OWN_DIRECTIVES, info
+            directive = info.split(" ", 1)[0].strip("{}")
+            assert info == "bibtex" or directive in OWN_DIRECTIVES, info
+            if directive == "container":
+                assert info.split(" ", 1)[1] in OWN_CLASSES, info
+                _check_myst(token.content)  # a container's content is MyST too
         for child in token.children or ():
             assert child.type not in ("html_inline", "html_block"), child
             if child.type == "myst_role":
@@ -89,15 +99,24 @@ def test_rendered_pages_hold_no_markup_the_renderer_did_not_emit(entries):
             _check_myst(source)
 
 
+def _tex_ligatures(text: str) -> str:
+    for ascii_form, typeset in (("!`", "¡"), ("?`", "¿"), ("``", "“"), ("''", "”"),
+                                ("---", "—"), ("--", "–")):
+        text = text.replace(ascii_form, typeset)
+    return text
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip()))
 def test_bibtex_titles_round_trip(title):
     title = " ".join(title.split())
-    text = bibtex.write([bibtex.entry(bibtex.Citation("2503.00001", title), "k")])
+    text = bibtex.write([bibtex.entry(Citation("2503.00001", title), "k")])
     parsed = pybtex.database.parse_string(text, "bibtex")
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks and [e.key for e in library.entries] == ["k"]
-    # equal up to Unicode canonical equivalence (pybtex normalises to NFC)
-    expected = unicodedata.normalize("NFC", title)
+    # equal up to Unicode canonical equivalence (pybtex normalises to NFC) and
+    # TeX's quote and dash ligatures, which typeset ``x'' as “x” and -- as –, as
+    # an author writing a title in TeX means them
+    expected = unicodedata.normalize("NFC", _tex_ligatures(title))
     assert unicodedata.normalize("NFC", _decode(parsed.entries["k"].fields["title"])) == expected
     assert unicodedata.normalize("NFC", _decode(library.entries[0].fields_dict["title"].value)) == expected

@@ -8,15 +8,21 @@ new-style ``YYMM.NNNN`` / ``YYMM.NNNNN`` (since 2007) and old-style
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
-
-from .model import ArxivRef
 
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
 _ID_WITH_VERSION = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v(?P<version>\d+))?")
 _HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}
 _PATH = re.compile(rf"/(?:abs|pdf|html)/{_ID_WITH_VERSION.pattern}(?:\.pdf)?/?")
+
+
+class ArxivRef(NamedTuple):
+    """An arXiv identifier split into the bare id and its version (if any)."""
+
+    id: str
+    version: int | None
 
 
 class NotArxiv(ValueError):

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
+from .arxiv import NotArxiv, parse_url
 from .metadata import ORIGIN_API, PaperMeta
 
 API_URL = "https://export.arxiv.org/api/query"
@@ -96,8 +97,6 @@ def parse_feed(body: bytes) -> dict[str, PaperMeta]:
 
 
 def _entry(entry: ET.Element) -> PaperMeta | None:
-    from .arxiv import NotArxiv, parse_url
-
     try:
         ref = parse_url(_text(entry, f"{_ATOM}id"))
     except NotArxiv:

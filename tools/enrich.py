@@ -1,7 +1,7 @@
 """Papers -> papers with what the knowledge base adds to them.
 
 Topics come from the taxonomy, glossary terms from the glossary, related papers
-from shared topics and terms, citation keys from ``bibtex.assign_keys``.  All
+from shared topics and terms, citation keys from ``citekeys.assign_keys``.  All
 of it is a pure function of the corpus and the curated data, so a clean build
 and an incremental build compute the same thing.
 """
@@ -13,7 +13,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from . import arxiv, bibtex, markup
+from . import arxiv, citekeys, layout, markup
+from .citation import Citation, split_name
 from .knowledge import Glossary, Keyword, Taxonomy
 from .metadata import PaperMeta
 from .model import Corpus, Paper
@@ -28,7 +29,7 @@ class EnrichedPaper:
     terms: tuple[str, ...]  # glossary terms, in glossary order
     related: tuple[str, ...]  # arXiv ids, most related first
     cite_key: str
-    citation: bibtex.Citation
+    citation: Citation
     meta: PaperMeta | None  # from the metadata file, if it has the paper
     abstract: tuple[tuple[markup.Inline, ...], ...]  # tokens per paragraph
     links: tuple[markup.Link, ...]  # code and project links found in the abstract
@@ -39,7 +40,7 @@ class EnrichedPaper:
 
     @property
     def page(self) -> str:
-        return f"papers/{arxiv.page_name(self.paper.arxiv_id)}"
+        return layout.paper_docname(arxiv.page_name(self.paper.arxiv_id))
 
     @property
     def year_month(self) -> tuple[int, int]:
@@ -66,7 +67,7 @@ def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
            metadata: dict[str, PaperMeta] | None = None) -> Knowledge:
     metadata = metadata or {}
     citations = {pid: citation(p, metadata.get(pid)) for pid, p in corpus.papers.items()}
-    keys = bibtex.assign_keys(citations.values())
+    keys = citekeys.assign_keys(citations.values())
     topics = {pid: classify(paper, taxonomy) for pid, paper in corpus.papers.items()}
     terms = {pid: find_terms(paper, glossary) for pid, paper in corpus.papers.items()}
     related = related_papers(topics, terms)
@@ -81,13 +82,13 @@ def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
     return Knowledge(corpus=corpus, papers=papers, taxonomy=taxonomy, glossary=glossary)
 
 
-def citation(paper: Paper, meta: PaperMeta | None) -> bibtex.Citation:
+def citation(paper: Paper, meta: PaperMeta | None) -> Citation:
     """The citation of a paper: arXiv's title and authors when known, else the digest's title."""
     if meta is None:
-        return bibtex.Citation(arxiv_id=paper.arxiv_id, title=paper.title)
-    return bibtex.Citation(
+        return Citation(arxiv_id=paper.arxiv_id, title=paper.title)
+    return Citation(
         arxiv_id=paper.arxiv_id, title=meta.title or paper.title,
-        authors=tuple(bibtex.split_name(name) for name in meta.authors),
+        authors=tuple(split_name(name) for name in meta.authors),
         date=meta.published, primary_class=meta.primary_category)
 
 

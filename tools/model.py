@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from . import arxiv
+from .arxiv import ArxivRef
+
 
 class SourceRef(NamedTuple):
     """Where a record came from: the digest file and the 1-based line."""
@@ -36,13 +39,6 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
-
-
-class ArxivRef(NamedTuple):
-    """An arXiv identifier split into the bare id and its version (if any)."""
-
-    id: str
-    version: int | None
 
 
 class Entry(NamedTuple):
@@ -101,8 +97,6 @@ def build_corpus(entries: tuple[Entry, ...]) -> Corpus:
     The first entry of a paper, in digest order, gives its texts; a later entry
     whose texts differ is kept as a variant (shown on the page) and noted once.
     """
-    from . import arxiv  # local import: arxiv imports this module's records
-
     by_id: dict[str, list[Entry]] = {}
     digest_ids: dict[Path, dict[str, None]] = {}
     for entry in entries:

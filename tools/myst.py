@@ -21,6 +21,7 @@ _WHITESPACE = re.compile(r"\s+")
 # C0 controls and DEL: never meaningful in a digest; CommonMark would turn NUL into U+FFFD.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAFE_TARGET = re.compile(r"[A-Za-z0-9_./-]+")
+_CLASS_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _SAFE_URL = re.compile(r"https?://[^\s<>\\`]+")
 
 
@@ -60,6 +61,13 @@ def target(name: str) -> MyST:
     if not _SAFE_TARGET.fullmatch(name):
         raise ValueError(f"unsafe reference target: {name!r}")
     return MyST(name)
+
+
+def block_class(name: str) -> MyST:
+    """Block attributes (MyST ``attrs_block``) giving the next block a class: ``{.no-search}``."""
+    if not _CLASS_NAME.fullmatch(name):
+        raise ValueError(f"unsafe class name: {name!r}")
+    return MyST(f"{{.{name}}}")
 
 
 def inline(tokens: list[Inline]) -> MyST:

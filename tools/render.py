@@ -1,31 +1,27 @@
-"""Enriched knowledge -> the text of every generated file (MyST pages, BibTeX).
+"""Enriched knowledge -> the text of every generated page (MyST), plus the exports.
 
 Page layouts are the Jinja templates in ``templates/``.  The environment's
 ``finalize`` hook escapes every value a template prints unless a filter
 already turned it into MyST (``myst.MyST``), so a template cannot forget to
-escape digest text.  This module returns ``{relative path: text}`` and knows
-nothing about the file system; ``write.py`` puts the files in place.
+escape digest text.  The citation exports come from ``exports.py``.  This
+module returns ``{relative path: text}`` and knows nothing about the file
+system; ``write.py`` puts the files in place.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
 import jinja2
 
-from . import arxiv, bibtex, markup, myst
-from .enrich import EnrichedPaper, Knowledge
+from . import arxiv, bibtex, layout, markup, myst
+from .enrich import Knowledge
+from .exports import bibtex_entries, highwire, render_exports
 from .knowledge import search_words
 
 TEMPLATES = Path(__file__).with_name("templates")
-# Files served beside the pages (refs.bib, refs.json, papers/<id>.bib, topics/<slug>.bib):
-# written here, copied into the site root after each build (sphinxext/exports.py).
-EXPORT_DIR = "_generated/export"
-BIBFILE = f"{EXPORT_DIR}/refs.bib"
-SEARCH_WORDS = "_generated/search-words.txt"
 _SAFE_PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -57,7 +53,9 @@ def _environment() -> jinja2.Environment:
         site_file=_site_file,
         code_block=myst.code_block,
         yaml=myst.yaml_value,
+        block_class=myst.block_class,
     )
+    env.globals["layout"] = layout
     return env
 
 
@@ -72,8 +70,8 @@ def _site_file(spec: str) -> myst.MyST:
 def digest_page(name: str) -> str:
     """Docname of a digest's page: its file stem when that is URL-safe."""
     if _SAFE_PAGE.fullmatch(name):
-        return f"digests/{name}"
-    return f"digests/digest-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+        return f"{layout.DIGESTS}/{name}"
+    return f"{layout.DIGESTS}/digest-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
 def render_site(knowledge: Knowledge) -> dict[str, str]:
@@ -85,7 +83,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files: dict[str, str] = {}
 
     # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
-    entries = {pid: bibtex.entry(item.citation, item.cite_key) for pid, item in knowledge.papers.items()}
+    entries = bibtex_entries(knowledge)
     paper_template = env.get_template("paper.md.jinja")
     for item in knowledge.papers.values():
         paper = item.paper
@@ -100,7 +98,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     topic_template = env.get_template("topic.md.jinja")
     used_topics = [t for t in taxonomy.topics if knowledge.papers_of_topic(t.slug)]
     for topic in used_topics:
-        files[f"topics/{topic.slug}.md"] = topic_template.render(
+        files[f"{layout.topic_docname(topic.slug)}.md"] = topic_template.render(
             topic=topic, papers=knowledge.papers_of_topic(topic.slug),
             primary=knowledge.primary_papers_of_topic(topic.slug))
     files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(topics=used_topics)
@@ -117,58 +115,9 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files["glossary.md"] = env.get_template("glossary.md.jinja").render(
         terms=glossary.terms, term_papers=term_papers)
     files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
-    files[SEARCH_WORDS] = render_search_words(knowledge)
+    files[layout.SEARCH_WORDS] = render_search_words(knowledge)
     files.update(render_exports(knowledge, used_topics, entries))
     return files
-
-
-def render_exports(knowledge: Knowledge, topics, entries) -> dict[str, str]:
-    """The citation exports: all papers, each paper, each topic; BibTeX and CSL-JSON."""
-    papers = list(knowledge.papers.values())
-    files = {BIBFILE: bibtex.write(list(entries.values())),
-             f"{EXPORT_DIR}/refs.json": render_csl_json(papers)}
-    for item in papers:
-        files[f"{EXPORT_DIR}/{item.page}.bib"] = bibtex.write([entries[item.arxiv_id]])
-    for topic in topics:
-        files[f"{EXPORT_DIR}/topics/{topic.slug}.bib"] = bibtex.write(
-            [entries[item.arxiv_id] for item in knowledge.papers_of_topic(topic.slug)])
-    return files
-
-
-def render_csl_json(papers: list[EnrichedPaper]) -> str:
-    return json.dumps([csl_item(item) for item in papers], ensure_ascii=False, indent=1) + "\n"
-
-
-def csl_item(item: EnrichedPaper) -> dict:
-    """CSL-JSON for Zotero, Pandoc and citation.js: an arXiv preprint as Zotero exports one."""
-    citation = item.citation
-    arxiv_id = citation.arxiv_id
-    date = citation.date
-    csl = {"id": item.cite_key, "type": "article", "title": citation.title}
-    if citation.authors:
-        csl["author"] = [{"family": family, "given": given} if given else {"literal": family}
-                         for family, given in citation.authors]
-    csl["issued"] = {"date-parts": [[date.year, date.month, date.day] if date
-                                    else [citation.year, citation.month]]}
-    csl.update({"publisher": "arXiv", "number": f"arXiv:{arxiv_id}", "genre": "Preprint",
-                "DOI": f"10.48550/arXiv.{arxiv_id}", "URL": arxiv.abs_url(arxiv_id)})
-    return csl
-
-
-def highwire(item: EnrichedPaper) -> list[list[str]]:
-    """Highwire Press ``citation_*`` meta tags (name, content), as Zotero's connector reads them."""
-    citation = item.citation
-    tags = [["citation_title", citation.title]]
-    tags += [["citation_author", f"{family}, {given}" if given else family]
-             for family, given in citation.authors]
-    date = citation.date
-    tags.append(["citation_publication_date",
-                 f"{date:%Y/%m/%d}" if date else f"{citation.year:04d}/{citation.month:02d}"])
-    tags += [["citation_arxiv_id", citation.arxiv_id],
-             ["citation_pdf_url", arxiv.pdf_url(citation.arxiv_id)],
-             ["citation_abstract_html_url", arxiv.abs_url(citation.arxiv_id)],
-             ["citation_doi", f"10.48550/arXiv.{citation.arxiv_id}"]]
-    return tags
 
 
 def render_search_words(knowledge: Knowledge) -> str:

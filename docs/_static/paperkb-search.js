@@ -34,6 +34,8 @@ const PaperSearch = (() => {
   let chineseTitles = null;
 
   const index = () => Search._index;
+  // Page and anchor names, from tools/layout.py (set by search.html).
+  const LAYOUT = window.PAPERKB_LAYOUT;
 
   const docsOf = (value) =>
     value === undefined ? [] : typeof value === "number" ? [value] : value;
@@ -132,7 +134,7 @@ const PaperSearch = (() => {
     return weights;
   };
 
-  const isPaper = (doc) => index().docnames[doc].startsWith("papers/");
+  const isPaper = (doc) => index().docnames[doc].startsWith(LAYOUT.papers);
 
   /** Ranked results: [{doc, matched, score}], best first. */
   const rank = (searchTerms) => {
@@ -158,13 +160,13 @@ const PaperSearch = (() => {
     );
   };
 
-  /** doc -> Chinese title: a paper's second untargeted title in the index. */
+  /** doc -> Chinese title: the title of a paper's section LAYOUT.titleZhId. */
   const chineseTitle = (doc) => {
     if (chineseTitles === null) {
       chineseTitles = new Map();
       for (const [text, places] of Object.entries(index().alltitles))
         for (const [where, anchor] of places)
-          if (anchor === null && text !== index().titles[where] && isPaper(where))
+          if (anchor === LAYOUT.titleZhId && isPaper(where))
             chineseTitles.set(where, text);
     }
     return chineseTitles.get(doc);
@@ -173,7 +175,7 @@ const PaperSearch = (() => {
   const snippet = (html, words) => {
     const page = new DOMParser().parseFromString(html, "text/html");
     const abstract =
-      page.querySelector('[role="main"] section#abstract') ||
+      page.querySelector(`[role="main"] section#${CSS.escape(LAYOUT.abstractId)}`) ||
       page.querySelector('[role="main"]');
     if (!abstract) return null;
     abstract.querySelectorAll("h1, h2, .headerlink, script, style").forEach((el) => el.remove());

@@ -5,13 +5,15 @@ sphinx-design): ``convert`` runs the converter before Sphinx looks for
 sources, ``citation`` adds the citation styles and meta tags, ``exports``
 copies the citation exports into the site, ``navigation`` marks pages whose
 cross-page context changed, ``search`` fixes and tunes the Chinese search,
-``roles`` adds ``{site-file}``.
+``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
+browser code looks up their fixed ids.
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .anchors import setup_anchors
 from .citation import setup_citation
 from .convert import setup_convert
 from .exports import setup_exports
@@ -22,6 +24,7 @@ from .search import setup_search
 
 def setup(app: Sphinx) -> dict:
     setup_convert(app)
+    setup_anchors(app)
     setup_citation(app)
     setup_exports(app)
     setup_navigation(app)

@@ -29,7 +29,7 @@ from sphinx.util import logging
 from ..knowledge import KnowledgeError
 from ..metadata import MetadataError
 from ..pipeline import convert
-from ..render import BIBFILE, SEARCH_WORDS
+from ..layout import BIBFILE, SEARCH_WORDS
 from . import search
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..render import EXPORT_DIR
+from ..layout import EXPORT_DIR
 from ..write import sync
 
 MANIFEST = ".paperkb-exports.json"

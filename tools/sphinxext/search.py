@@ -20,13 +20,18 @@ browser side is ``docs/_static/paperkb-search.js`` with the template
 
 * What a page contributes.  A paper page repeats other papers' titles (related
   papers), its metadata (topic and digest names) and its BibTeX; topic, digest
-  and bibliography pages list paper titles.  Indexed as they are, every
-  search for a title word returned a crowd of pages that merely link to the
-  paper.  ``PaperHTMLBuilder`` feeds the indexer a reduced copy of each
-  doctree instead (the HTML is written from the full one): a paper page gives
-  its English title, its Chinese title as a second title (so that both rank
-  as titles), its arXiv id, its authors and its abstract(s); other pages give their titles
-  and their own prose, not their lists of papers.
+  and bibliography pages list paper titles.  Indexed as they are, every search
+  for a title word returned a crowd of pages that merely link to the paper.
+  The templates put Sphinx's ``no-search`` class on those parts (a public
+  hook: Sphinx leaves such elements out of the index), so a paper page gives
+  its English title, its Chinese title (a heading, so that both rank as
+  titles), its authors, its abstract(s), and its arXiv id (a ``keywords``
+  meta tag, which Sphinx indexes as whole words); other pages give their
+  titles and prose.
+
+* Terms with no page left.  Sphinx prunes removed or rewritten pages from each
+  term's page set but keeps the term; ``drop_empty_terms`` removes such terms
+  before the index is written (README.md, "Overrides").
 """
 
 from __future__ import annotations
@@ -34,27 +39,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import Any
 
 import jieba
-from docutils import nodes
-
 from sphinx.application import Sphinx
-from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
 from sphinx.search.zh import SearchChinese
 
+from .. import layout
+
 _ATTRIBUTE = "paperkb_search_dict"
 jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict..." on every build
-
-PAPER_PREFIX = "papers/"
-# Sections of a paper page (ids from tools/templates/paper.md.jinja's headings)
-# that hold the paper's own text; the others are navigation or metadata.
-PAPER_TEXT_SECTIONS = frozenset({"abstract", "other-versions-of-this-entry"})
-# The one item of a paper page's metadata list that is the paper's own text (the
-# label written by paper.md.jinja): readers search for authors.
-AUTHORS_LABEL = "Authors:"
-# On other pages, lists repeat paper titles, and citations are the bibliography's.
-_LISTINGS = (nodes.bullet_list, nodes.enumerated_list, nodes.citation)
 
 
 class ChineseSearch(SearchChinese):
@@ -74,46 +69,6 @@ class ChineseSearch(SearchChinese):
 
 def use_dictionary(path: Path) -> None:
     ChineseSearch.dictionary = path
-
-
-def searchable(docname: str, doctree: nodes.document) -> nodes.document:
-    """The part of a page that the search index should see (a copy)."""
-    copy = doctree.deepcopy()
-    top = next(iter(copy.findall(nodes.section)), None)
-    if top is None:
-        return copy
-    if docname.startswith(PAPER_PREFIX):
-        _reduce_paper(docname, top)
-    else:
-        for listing in list(copy.findall(lambda node: isinstance(node, _LISTINGS))):
-            listing.parent.remove(listing)
-    return copy
-
-
-def _reduce_paper(docname: str, top: nodes.section) -> None:
-    kept: list[nodes.Node] = []
-    for child in top.children:
-        if isinstance(child, nodes.title):
-            kept.append(child)
-        elif isinstance(child, nodes.paragraph) and len(kept) == 1:
-            # The Chinese title (the paragraph under the heading), as a title of a
-            # section without id: its words are title words, and a hit on it
-            # links to the page itself.
-            kept.append(nodes.section("", nodes.title("", "", *child.children)))
-            kept.append(nodes.paragraph("", docname.removeprefix(PAPER_PREFIX)))
-        elif isinstance(child, nodes.bullet_list):
-            kept.extend(item for item in child.children if item.astext().startswith(AUTHORS_LABEL))
-        elif isinstance(child, nodes.section) and PAPER_TEXT_SECTIONS.intersection(child["ids"]):
-            kept.append(child)
-    top.children = []
-    top.extend(kept)
-
-
-class PaperHTMLBuilder(StandaloneHTMLBuilder):
-    """Sphinx's HTML builder, indexing each page through :func:`searchable`."""
-
-    def index_page(self, pagename: str, doctree: nodes.document, title: str) -> None:
-        super().index_page(pagename, searchable(pagename, doctree), title)
 
 
 def _dictionary_digest() -> str:
@@ -150,8 +105,15 @@ def drop_empty_terms(app: Sphinx) -> list:
     return []
 
 
+def add_layout(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+               doctree: object) -> None:
+    """The site layout for the search page's script (docs/_templates/search.html)."""
+    if pagename == "search":
+        context["paperkb_layout"] = layout.browser_constants()
+
+
 def setup_search(app: Sphinx) -> None:
     app.add_search_language(ChineseSearch)
-    app.add_builder(PaperHTMLBuilder, override=True)
     app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("html-collect-pages", drop_empty_terms)
+    app.connect("html-page-context", add_layout)

@@ -1,0 +1,75 @@
+"""Enriched knowledge -> the citation exports: BibTeX files, CSL-JSON, Highwire tags.
+
+One BibTeX entry per paper (``bibtex.entry``) is shared by its page's Cite
+block, its own ``.bib``, ``refs.bib`` and its topics' ``.bib`` files.  Paths
+are relative to the docs folder; ``sphinxext/exports.py`` mirrors
+``layout.EXPORT_DIR`` into the site root after each build.  Nothing here
+touches the file system.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bibtexparser.model import Entry as BibEntry
+
+from . import arxiv, bibtex, layout
+from .enrich import EnrichedPaper, Knowledge
+from .knowledge import Topic
+
+
+def bibtex_entries(knowledge: Knowledge) -> dict[str, BibEntry]:
+    """arXiv id -> the paper's BibTeX entry."""
+    return {pid: bibtex.entry(item.citation, item.cite_key) for pid, item in knowledge.papers.items()}
+
+
+def render_exports(knowledge: Knowledge, topics: Sequence[Topic],
+                   entries: Mapping[str, BibEntry]) -> dict[str, str]:
+    """The citation exports: all papers, each paper, each topic; BibTeX and CSL-JSON."""
+    papers = list(knowledge.papers.values())
+    files = {layout.BIBFILE: bibtex.write(list(entries.values())),
+             f"{layout.EXPORT_DIR}/{layout.REFS_JSON}": render_csl_json(papers)}
+    for item in papers:
+        files[f"{layout.EXPORT_DIR}/{item.page}.bib"] = bibtex.write([entries[item.arxiv_id]])
+    for topic in topics:
+        files[f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}.bib"] = bibtex.write(
+            [entries[item.arxiv_id] for item in knowledge.papers_of_topic(topic.slug)])
+    return files
+
+
+def render_csl_json(papers: Sequence[EnrichedPaper]) -> str:
+    return json.dumps([csl_item(item) for item in papers], ensure_ascii=False, indent=1) + "\n"
+
+
+def csl_item(item: EnrichedPaper) -> dict[str, Any]:
+    """CSL-JSON for Zotero, Pandoc and citation.js: an arXiv preprint as Zotero exports one."""
+    citation = item.citation
+    arxiv_id = citation.arxiv_id
+    date = citation.date
+    csl: dict[str, Any] = {"id": item.cite_key, "type": "article", "title": citation.title}
+    if citation.authors:
+        csl["author"] = [{"family": family, "given": given} if given else {"literal": family}
+                         for family, given in citation.authors]
+    csl["issued"] = {"date-parts": [[date.year, date.month, date.day] if date
+                                    else [citation.year, citation.month]]}
+    csl.update({"publisher": "arXiv", "number": f"arXiv:{arxiv_id}", "genre": "Preprint",
+                "DOI": f"10.48550/arXiv.{arxiv_id}", "URL": arxiv.abs_url(arxiv_id)})
+    return csl
+
+
+def highwire(item: EnrichedPaper) -> list[list[str]]:
+    """Highwire Press ``citation_*`` meta tags (name, content), as Zotero's connector reads them."""
+    citation = item.citation
+    tags = [["citation_title", citation.title]]
+    tags += [["citation_author", f"{family}, {given}" if given else family]
+             for family, given in citation.authors]
+    date = citation.date
+    tags.append(["citation_publication_date",
+                 f"{date:%Y/%m/%d}" if date else f"{citation.year:04d}/{citation.month:02d}"])
+    tags += [["citation_arxiv_id", citation.arxiv_id],
+             ["citation_pdf_url", arxiv.pdf_url(citation.arxiv_id)],
+             ["citation_abstract_html_url", arxiv.abs_url(citation.arxiv_id)],
+             ["citation_doi", f"10.48550/arXiv.{citation.arxiv_id}"]]
+    return tags
