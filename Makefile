@@ -10,19 +10,26 @@ SPHINXOPTS ?=
 PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
+# STRICT=0 (or false, no, off): build the valid entries of a folder with problems.
+LENIENT := $(filter 0 false no off,$(STRICT))
 # -W --keep-going: every warning is reported, and any warning fails the build.
 SPHINXBUILD = $(BIN)/python -m sphinx -b html -W --keep-going -q \
-	-d $(BUILDDIR)/doctrees -D paperkb_seeds=$(abspath $(SEEDS)) -D paperkb_strict=$(STRICT) \
+	-d $(BUILDDIR)/doctrees -D "paperkb_seeds=$(abspath $(SEEDS))" -D paperkb_strict=$(STRICT) \
 	$(SPHINXOPTS) . $(BUILDDIR)/html
+LINTED := tools tests benchmarks conf.py
+# `make clean` needs no virtual environment: `python -m tools clean` uses the standard library only.
+CLEAN_PYTHON := $(or $(wildcard $(BIN)/python),$(shell command -v $(PYTHON) || command -v python3))
 
-.PHONY: help html test clean venv metadata
+.PHONY: help html test test-fast lint clean venv metadata
 
 help:
-	@echo "make html   set up $(VENV) and build the site into $(BUILDDIR)/html"
-	@echo "make test   set up $(VENV) (with test tools) and run the test suite"
-	@echo "make clean  remove $(BUILDDIR) and the generated pages"
-	@echo "make metadata  fill in $(SEEDS)/metadata.toml from the arXiv API (papers lacking an entry)"
-	@echo "variables:  SEEDS=$(SEEDS) BUILDDIR=$(BUILDDIR) STRICT=$(STRICT) (0: build valid entries despite problems)"
+	@echo "make html       set up $(VENV) and build the site into $(BUILDDIR)/html"
+	@echo "make test       set up $(VENV) (with test tools) and run the whole test suite"
+	@echo "make test-fast  the unit and property tests only (no site builds, no browser)"
+	@echo "make lint       ruff and mypy (strict on tools/)"
+	@echo "make clean      remove $(BUILDDIR) and the generated pages"
+	@echo "make metadata   fill in $(SEEDS)/metadata.toml from the arXiv API (papers lacking an entry)"
+	@echo "variables:      SEEDS=$(SEEDS) BUILDDIR=$(BUILDDIR) STRICT=$(STRICT) (0: build valid entries despite problems)"
 
 $(BIN)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,16 +42,30 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 
 venv: $(BIN)/.runtime
 
+# The checker first: digest problems are listed as file:line and the build stops
+# before Sphinx starts (the same checks run inside Sphinx for sphinx-build and
+# Read the Docs, where they end the build with Sphinx's error report).
 html: $(BIN)/.runtime
+ifeq ($(LENIENT),)
+	@$(BIN)/python -m tools check "$(SEEDS)"
+endif
 	$(SPHINXBUILD)
 	@echo "Built $(BUILDDIR)/html/index.html"
 
 test: $(BIN)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+test-fast: $(BIN)/.dev
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: $(BIN)/.dev
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy
+
 metadata: $(BIN)/.runtime
-	$(BIN)/python -m tools metadata $(SEEDS) $(METADATA_ARGS)
+	$(BIN)/python -m tools metadata "$(SEEDS)" $(METADATA_ARGS)
 
 clean:
-	rm -rf $(BUILDDIR)
-	$(PYTHON) -m tools clean
+	rm -rf "$(BUILDDIR)"
+	@test -n "$(CLEAN_PYTHON)" || { echo "make clean: no Python found to remove the generated pages (set PYTHON=...)"; exit 2; }
+	$(CLEAN_PYTHON) -m tools clean

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 project = "paper-kb"
 author = "paper-kb contributors"
-copyright = "paper-kb contributors"  # noqa: A001 (Sphinx's name)
+copyright = "paper-kb contributors"
 
 extensions = [
     "myst_parser",

@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import write_corpus  # noqa: E402
-from tests.conftest import copy_project, sphinx_build  # noqa: E402
+from benchmarks.synthetic import write_corpus
+from tests.conftest import copy_project, sphinx_build
 
 PER_DIGEST = 25
 

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import write_corpus  # noqa: E402
+from benchmarks.synthetic import write_corpus
 
 SEARCH_CODE = ("searchtools.js", "language_data.js", "paperkb-search.js")
 BROWSER_QUERIES = ("稀疏自编码器", "视频生成", "GRPO 视频推理", "DyT", "sparse autoencoder 推理")
@@ -86,7 +86,7 @@ def browser_payload(site: Path, queries=BROWSER_QUERIES) -> dict[str, tuple[int,
             context = chromium.new_context()
             page = context.new_page()
             responses = []
-            page.on("response", lambda response: responses.append(response))
+            page.on("response", responses.append)
             SearchPage(page, url).open(f"q={quote(query)}")
             page.wait_for_load_state("networkidle")
             bodies = [response.body() for response in responses if response.ok]
@@ -114,7 +114,8 @@ def describe(name: str, site: Path, with_browser: bool) -> str:
         lines.append(f"  {group:13} raw {_kb(raw)}   gzip {_kb(packed)}")
     if with_browser:
         for query, (raw, packed, count) in browser_payload(site).items():
-            lines.append(f"  search {query!r:27} fetched {count:3} files: raw {_kb(raw)}   gzip {_kb(packed)}")
+            lines.append(f"  search {query!r:27} fetched {count:3} files: "
+                         f"raw {_kb(raw)}   gzip {_kb(packed)}")
     return "\n".join(lines)
 
 

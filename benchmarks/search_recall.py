@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import SearchPage, search_page  # noqa: E402
+from tests.browser import SearchPage, search_page
 
 QUERIES = ROOT / "tests" / "search_queries.toml"
 CUTOFF = 5
@@ -77,8 +77,8 @@ def report(outcomes: list[Outcome]) -> str:
     for o in outcomes:
         shown = " ".join(pid or "(page)" for pid in o.top) or "(nothing)"
         missed = [pid for pid in o.query.expect if pid not in o.found]
-        lines.append(f"{o.recall:4.2f}  {o.query.lang:5}  {o.query.text}\n"
-                     f"      top {CUTOFF}: {shown}" + (f"\n      missed: {' '.join(missed)}" if missed else ""))
+        lines.append(f"{o.recall:4.2f}  {o.query.lang:5}  {o.query.text}\n      top {CUTOFF}: {shown}"
+                     + (f"\n      missed: {' '.join(missed)}" if missed else ""))
     for lang in sorted({o.query.lang for o in outcomes}):
         subset = [o for o in outcomes if o.query.lang == lang]
         lines.append(f"recall@{CUTOFF} {lang}: {recall_at_5(subset):.3f} ({len(subset)} queries)")

@@ -31,7 +31,7 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.sphinxext.search import PAPER_TEXT_SECTIONS  # noqa: E402
+from tools.sphinxext.search import PAPER_TEXT_SECTIONS
 
 VARIANTS = ("sphinx", "intl", "pagefind")
 

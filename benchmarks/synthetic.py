@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.parse import parse_folder  # noqa: E402
+from tools.parse import parse_folder
 
 SEEDS = ROOT / "seeds"
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")

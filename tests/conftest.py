@@ -7,19 +7,26 @@ in a subprocess, as `make html` and Read the Docs do.
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 
+from tools.sphinxext.report import FILENAME as BUILD_REPORT
+
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+# The tests build a frozen copy of the shipped digests (and their metadata), never
+# the checkout's seeds/: a team adds digests there, and the tests must not change
+# with them.
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+SHARED = ROOT.parent / "shared"  # the team's shared folder, beside the checkout (CI has it)
 # The MyST syntax extensions the site enables (conf.py), for tests that parse MyST alone.
 MYST_EXTENSIONS = set(runpy.run_path(str(ROOT / "conf.py"))["myst_enable_extensions"])
 # Sphinx colours its output when CI=true; the tests read that output as text.
@@ -48,6 +55,12 @@ def sphinx_build(project: Path, seeds: Path, out: Path, *extra: str,
     if check and result.returncode != 0:
         raise AssertionError(f"sphinx-build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def build_report(out: Path) -> dict[str, Any]:
+    """What the last build of ``out`` did (tools/sphinxext/report.py): converter, read, written."""
+    report: dict[str, Any] = json.loads((out / "doctrees" / BUILD_REPORT).read_text(encoding="utf-8"))
+    return report
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -134,9 +147,17 @@ def require(tool: str, package: str) -> str:
     return path
 
 
+def require_tex_file(name: str, package: str) -> None:
+    """A LaTeX package file (kpsewhich); its absence fails the test naming the Debian package."""
+    kpsewhich = require("kpsewhich", "texlive-binaries")
+    if subprocess.run([kpsewhich, name], capture_output=True).returncode != 0:
+        pytest.fail(f"{name} is not installed (Debian: {package}); .ci/run installs it")
+
+
 def run_bibtex(bibfile: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, str, str]:
     """`bibtex` with \\nocite{*} and the plain style on a .bib file: (run, .blg log, .bbl)."""
-    require("bibtex", "texlive-binaries texlive-base")
+    require("bibtex", "texlive-binaries")
+    require_tex_file("plain.bst", "texlive-base")
     shutil.copy(bibfile, workdir / "refs.bib")
     (workdir / "job.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
     run = subprocess.run(["bibtex", "job"], cwd=workdir, capture_output=True, text=True)

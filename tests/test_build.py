@@ -124,8 +124,9 @@ def test_topics_and_digests(seeds_site, seed_entries):
             topic = soup(seeds_site / "papers" / urlsplit(href).path)
             assert any(entry.arxiv.id in a["href"] for a in topic.select("div.body a[href]"))
     for digest in ("000_e56da8a24bb505c2", "004_ad890f935f0d4d32"):
+        page = soup(seeds_site / "digests" / f"{digest}.html")
         listed = [urlsplit(a["href"]).path.rsplit("/", 1)[-1].removesuffix(".html")
-                  for a in soup(seeds_site / "digests" / f"{digest}.html").select("div.body ol a[href*='papers/']")]
+                  for a in page.select("div.body ol a[href*='papers/']")]
         expected = [e.arxiv.id for e in seed_entries if e.source.path.stem == digest]
         assert listed == expected
 

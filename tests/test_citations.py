@@ -13,7 +13,7 @@ import pytest
 from tools import metadata
 from tools.citation import split_name
 
-from .conftest import SEEDS, require, run_bibtex, soup
+from .conftest import SEEDS, require, require_tex_file, run_bibtex, soup
 
 pytestmark = pytest.mark.slow
 
@@ -53,8 +53,10 @@ def test_bibtex_run_has_no_error_and_no_warning(tmp_path, seeds_site):
 
 
 def test_biber_with_biblatex(tmp_path, seeds_site):
-    require("pdflatex", "texlive-latex-base texlive-latex-recommended")
-    require("biber", "biber texlive-bibtex-extra")
+    require("pdflatex", "texlive-latex-base")
+    require("biber", "biber")
+    require_tex_file("biblatex.sty", "texlive-bibtex-extra")
+    require_tex_file("etoolbox.sty", "texlive-latex-recommended")
     shutil.copy(seeds_site / "refs.bib", tmp_path / "refs.bib")
     (tmp_path / "doc.tex").write_text(
         "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"

@@ -33,7 +33,8 @@ def test_markdown_bold():
 
 
 def test_inline_math():
-    assert tokenize(r"where $\alpha \leq 1$ holds") == [Text("where "), Math(r"\alpha \leq 1"), Text(" holds")]
+    assert tokenize(r"where $\alpha \leq 1$ holds") == [
+        Text("where "), Math(r"\alpha \leq 1"), Text(" holds")]
 
 
 def test_garbled_math_from_seed_is_repaired_into_one_formula():

@@ -10,10 +10,11 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from tools import myst
 from tools.markup import tokenize
+
 from .conftest import MYST_EXTENSIONS
 
 PARSER = create_md_parser(MdParserConfig(enable_extensions=MYST_EXTENSIONS), RendererHTML)
-METACHARACTERS = list("\\`*_{}[]()<>#+-.!|$%&~^:\"'=@\n\t ") + [
+METACHARACTERS = [*"\\`*_{}[]()<>#+-.!|$%&~^:\"'=@\n\t ",
     "<script>", "<img src=x onerror=alert(1)>", "<!--", "-->", "```{raw} html", ":::", "{eval-rst}",
     "{{ sub }}", "$$", "\\href{", "\\textbf{", "http://x.org/", "**", "# ", "1. ", "> ", "{math}`",
     "&amp;", "&#x3c;", "中文", "🚀", "ＡＢＣ"]

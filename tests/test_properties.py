@@ -20,8 +20,8 @@ from tools.model import Problem, build_corpus
 from tools.parse import parse_text
 from tools.render import render_site
 
-from .test_bibtex import _decode
 from .conftest import MYST_EXTENSIONS
+from .test_bibtex import _decode
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = knowledge.load_taxonomy(ROOT / "docs" / "_data" / "taxonomy.toml")

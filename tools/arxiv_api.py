@@ -73,7 +73,8 @@ def _get(url: str, timeout: float) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
+            body: bytes = response.read()
+            return body
     except urllib.error.HTTPError as error:
         if error.code == 429 or error.code >= 500:
             raise _Retryable(f"HTTP {error.code}") from error

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import bibtexparser
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
 from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import Field
+from bibtexparser.writer import BibtexFormat
 
 from . import arxiv
 from .citation import Citation
@@ -44,7 +46,9 @@ def latex_title(title: str) -> str:
     """A title as BibTeX title text: special characters encoded, capitals protected."""
     out = []
     for word in re.split(r"(\s+)", title):
-        lead, core, trail = _WORD_EDGES.fullmatch(word).groups()
+        edges = _WORD_EDGES.fullmatch(word)
+        assert edges is not None  # every part of the pattern is optional, and . matches newlines
+        lead, core, trail = edges.groups()
         encoded = latex_text(core)
         if core and _needs_protection(core):
             encoded = "{" + encoded + "}"
@@ -75,13 +79,12 @@ def entry(citation: Citation, key: str) -> BibEntry:
 
 
 def write(entries: Sequence[BibEntry]) -> str:
-    library = bibtexparser.Library(list(entries))
-    text = bibtexparser.write_string(library, bibtex_format=_FORMAT)
+    text = write_string(Library(list(entries)), bibtex_format=_FORMAT)
     return text.strip() + "\n"
 
 
-def _format() -> bibtexparser.BibtexFormat:
-    fmt = bibtexparser.BibtexFormat()
+def _format() -> BibtexFormat:
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves __init__ unannotated
     fmt.indent = "  "
     fmt.block_separator = "\n\n"
     fmt.trailing_comma = True

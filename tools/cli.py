@@ -1,32 +1,64 @@
 """Command line: ``python -m tools {check,convert,clean,metadata,import-metadata}``.
 
-Exit status: 0 when all went well, 1 when a digest has problems (each printed
-as ``file:line: reason``), 2 for a usage error (bad arguments, a missing
-folder, a malformed taxonomy, glossary or metadata file), 3 when the arXiv
-API cannot be reached (``metadata``; the file is then left unchanged).
+Exit status (README.md, "Exit statuses"): 0 when all went well; 1 when a digest
+has problems (each printed as ``file:line: reason``); 2 for a usage or I/O
+error (bad arguments, a missing folder or file, a malformed taxonomy, glossary,
+metadata or JSON file), printed as one line without a traceback; 3 when the
+arXiv API cannot be reached (``metadata``; the file is then left unchanged).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from .pipeline import ConvertResult
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+PROG = "python -m tools"
+
+
+class UsageError(Exception):
+    """A usage or I/O error: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line (argparse prints the whole usage first), same status as argparse.
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="parse digests and report problems; write nothing")
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description=(__doc__ or "").splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = commands.add_parser("check", help="report what a build would fail on; write nothing")
     check.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
+    check.add_argument("--docs", type=Path, default=Path("docs"),
+                       help="the docs folder whose taxonomy and glossary (_data/) to check too")
+    check.set_defaults(run=_check)
     convert = commands.add_parser("convert", help="write the generated pages into a docs folder")
     convert.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
     convert.add_argument("--docs", type=Path, default=Path("docs"))
     convert.add_argument("--no-strict", dest="strict", action="store_false",
                          help="write the valid entries even when some entries have problems")
+    convert.set_defaults(run=_convert)
     clean = commands.add_parser("clean", help="remove the generated pages from a docs folder")
     clean.add_argument("docs", type=Path, nargs="?", default=Path("docs"))
+    clean.set_defaults(run=_clean)
     meta = commands.add_parser("metadata", help="fill in missing paper metadata from the arXiv API")
     meta.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
     meta.add_argument("--refresh", action="store_true",
@@ -36,44 +68,21 @@ def main(argv: list[str] | None = None) -> int:
     meta.add_argument("--min-interval", type=float, default=3.0,
                       help="seconds between requests (arXiv asks for at least 3)")
     meta.add_argument("--batch-size", type=int, default=50, help="ids per request")
+    meta.set_defaults(run=_refresh_metadata)
     imported = commands.add_parser("import-metadata", help="merge a JSON file of paper metadata")
     imported.add_argument("json", type=Path)
     imported.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
-    args = parser.parse_args(argv)
+    imported.set_defaults(run=_import_metadata)
+    return parser
 
-    if args.command in ("metadata", "import-metadata"):
-        return _metadata_command(args)
-    if args.command == "clean":
-        from .write import sync
 
-        report = sync(args.docs, {})
-        print(f"removed {len(report.removed)} generated files from {args.docs}")
-        return EXIT_OK
+def _folder(path: Path, what: str) -> Path:
+    if not path.is_dir():
+        raise UsageError(f"{what} folder not found: {path}")
+    return path
 
-    from .knowledge import KnowledgeError
-    from .metadata import MetadataError
 
-    if not args.seeds.is_dir():
-        print(f"error: seeds folder not found: {args.seeds}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        if args.command == "check":
-            from .model import build_corpus
-            from .parse import parse_folder
-
-            parsed = parse_folder(args.seeds)
-            problems, notices = parsed.problems, build_corpus(parsed.entries).notices
-            summary = f"{len(parsed.entries)} entries"
-        else:
-            from .pipeline import convert as run
-
-            result = run(args.seeds, args.docs, strict=args.strict)
-            problems, notices = result.problems, result.notices
-            summary = (f"{len(result.report.written)} files written, {len(result.report.removed)} removed"
-                       if result.report else "nothing written")
-    except (KnowledgeError, MetadataError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+def _report(problems: tuple[object, ...], notices: tuple[object, ...], summary: str) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     for notice in notices:
@@ -82,26 +91,67 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def _metadata_command(args: argparse.Namespace) -> int:
-    import json
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import check
 
+    result = _run(check, args.seeds, args.docs)
+    return _report(result.problems, result.notices, f"{result.entries} entries")
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from .pipeline import convert
+
+    result = _run(convert, args.seeds, args.docs, strict=args.strict)
+    summary = (f"{len(result.report.written)} files written, {len(result.report.removed)} removed"
+               if result.report else "nothing written")
+    return _report(result.problems, result.notices, summary)
+
+
+def _run(stage: Callable[..., ConvertResult], seeds: Path, docs: Path, **options: bool) -> ConvertResult:
+    from .knowledge import KnowledgeError
+    from .metadata import MetadataError
+
+    try:
+        return stage(_folder(seeds, "seeds"), docs, **options)
+    except (KnowledgeError, MetadataError, OSError) as error:
+        raise UsageError(str(error)) from error
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from .write import sync
+
+    try:
+        report = sync(_folder(args.docs, "docs"), {})
+    except OSError as error:
+        raise UsageError(str(error)) from error
+    print(f"removed {len(report.removed)} generated files from {args.docs}")
+    return EXIT_OK
+
+
+def _import_metadata(args: argparse.Namespace) -> int:
+    from . import metadata
+
+    path = _folder(args.seeds, "seeds") / metadata.FILENAME
+    try:
+        metadata.load(path)  # a malformed file is reported, not overwritten
+        updates = metadata.from_json(json.loads(args.json.read_text(encoding="utf-8")))
+        changed = metadata.save(path, updates)
+    except (metadata.MetadataError, OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"{args.json}: {error}" if not isinstance(error, metadata.MetadataError)
+                         else str(error)) from error
+    print(f"{path}: {len(updates)} entries imported ({'changed' if changed else 'unchanged'})")
+    return EXIT_OK
+
+
+def _refresh_metadata(args: argparse.Namespace) -> int:
     from . import arxiv_api, metadata
     from .parse import parse_folder
 
-    if not args.seeds.is_dir():
-        print(f"error: seeds folder not found: {args.seeds}", file=sys.stderr)
-        return EXIT_USAGE
-    path = args.seeds / metadata.FILENAME
+    path = _folder(args.seeds, "seeds") / metadata.FILENAME
     try:
         existing = metadata.load(path)
-    except metadata.MetadataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.command == "import-metadata":
-        updates = metadata.from_json(json.loads(args.json.read_text(encoding="utf-8")))
-        changed = metadata.save(path, updates)
-        print(f"{path}: {len(updates)} entries imported ({'changed' if changed else 'unchanged'})")
-        return EXIT_OK
+    except (metadata.MetadataError, OSError) as error:
+        raise UsageError(str(error)) from error
     ids = [entry.arxiv.id for entry in parse_folder(args.seeds).entries]
     plan = metadata.plan_refresh(ids, existing, refresh=args.refresh, force=args.force)
     for arxiv_id in plan.kept_edited:
@@ -118,6 +168,9 @@ def _metadata_command(args: argparse.Namespace) -> int:
         return EXIT_UNREACHABLE
     for arxiv_id in result.missing:
         print(f"{arxiv_id}: not found by the arXiv API", file=sys.stderr)
-    changed = metadata.save(path, result.papers)
+    try:
+        changed = metadata.save(path, result.papers)
+    except OSError as error:
+        raise UsageError(str(error)) from error
     print(f"{path}: {len(result.papers)} entries fetched ({'changed' if changed else 'unchanged'})")
     return EXIT_OK

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import arxiv, citekeys, layout, markup
@@ -144,7 +145,7 @@ def _any_found(keywords: tuple[Keyword, ...], text: str) -> bool:
     return any(keyword.found_in(text) for keyword in keywords)
 
 
-def _unique_links(links) -> tuple[markup.Link, ...]:
+def _unique_links(links: Iterable[markup.Link]) -> tuple[markup.Link, ...]:
     seen: dict[str, markup.Link] = {}
     for link in links:
         seen.setdefault(link.url, link)

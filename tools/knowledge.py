@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-]*")
@@ -23,7 +24,7 @@ class KnowledgeError(ValueError):
 class Keyword:
     """A keyword that matches whole words (ASCII) or substrings (CJK and others)."""
 
-    __slots__ = ("text", "_pattern")
+    __slots__ = ("_pattern", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -119,7 +120,7 @@ def search_words(taxonomy: Taxonomy, glossary: Glossary) -> list[str]:
     return sorted(word for word in words if not word.isascii() and " " not in word)
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -127,7 +128,7 @@ def _load(path: Path) -> dict:
         raise KnowledgeError(f"{path}: {error}") from error
 
 
-def _required(raw: dict, key: str, where: str) -> str:
+def _required(raw: dict[str, Any], key: str, where: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
         raise KnowledgeError(f"{where}: '{key}' must be a non-empty string")

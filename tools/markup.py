@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 
 class Text(NamedTuple):
@@ -49,7 +49,7 @@ class Link(NamedTuple):
     text: str
 
 
-Inline = Union[Text, Math, Strong, Emph, Link]
+Inline = Text | Math | Strong | Emph | Link
 
 _STRONG_COMMANDS = {"textbf", "bf", "mathbf"}
 _EMPH_COMMANDS = {"textit", "emph", "textsl", "it"}
@@ -315,7 +315,7 @@ def _math_spans(source: str) -> Iterator[tuple[int, tuple[int, str]]]:
             i += 1
             continue
         tex = source[start + width: close]
-        if not _balanced(tex, "()") and width == 1:
+        if not _balanced(tex, ("(", ")")) and width == 1:
             repaired = _repair(source, delimiters, i)
             if repaired is not None:
                 last, tex = repaired
@@ -345,7 +345,7 @@ def _repair(source: str, delimiters: list[tuple[int, int]], first: int) -> tuple
         if any(len(gap) > 12 or _has_cjk(gap) for gap in gaps):
             return None
         tex = source[delimiters[first][0] + 1: delimiters[last][0]].replace("$", "")
-        if _balanced(tex, "()"):
+        if _balanced(tex, ("(", ")")):
             return last, tex
     return None
 
@@ -362,7 +362,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text)
 
 
-def _balanced(tex: str, pair: str) -> bool:
+def _balanced(tex: str, pair: tuple[str, str]) -> bool:
     depth = 0
     opening, closing = pair
     i = 0
@@ -384,6 +384,6 @@ def _balanced(tex: str, pair: str) -> bool:
 def _safe_math(tex: str) -> bool:
     if not tex.strip() or _has_cjk(tex) or "\n" in tex:
         return False
-    if not _balanced(tex, "{}"):
+    if not _balanced(tex, ("{", "}")):
         return False
     return all(name in _MATH_COMMANDS for name in _MATH_COMMAND.findall(tex))

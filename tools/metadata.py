@@ -25,6 +25,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 
@@ -80,7 +81,7 @@ def load(path: Path) -> dict[str, PaperMeta]:
             data = tomllib.load(handle)
     except FileNotFoundError:
         return {}
-    except tomllib.TOMLDecodeError as error:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise MetadataError(f"{path}: {error}") from error
     return {arxiv_id: _entry(arxiv_id, raw, path) for arxiv_id, raw in data.items()}
 
@@ -95,15 +96,35 @@ def _entry(arxiv_id: str, raw: object, path: Path) -> PaperMeta:
     published = raw.get("published")
     if published is not None and not isinstance(published, dt.date):
         raise MetadataError(f"{where}: published must be a date such as 2025-03-13")
-    title = raw.get("title", "")
-    if not isinstance(title, str):
-        raise MetadataError(f"{where}: title must be a string")
+    title = _string(raw, "title", where, "") or ""
     return PaperMeta(
         arxiv_id=arxiv_id, title=" ".join(title.split()), authors=tuple(a.strip() for a in authors),
-        published=published, primary_category=raw.get("primary_category"),
-        categories=tuple(raw.get("categories", ())), complete=bool(raw.get("complete", True)),
-        sources=tuple(raw.get("sources", ())), origin=raw.get("origin", ORIGIN_CURATED),
-        checksum=raw.get("checksum"))
+        published=published, primary_category=_string(raw, "primary_category", where, None),
+        categories=_strings(raw, "categories", where), complete=_boolean(raw, "complete", where),
+        sources=_strings(raw, "sources", where),
+        origin=_string(raw, "origin", where, ORIGIN_CURATED) or ORIGIN_CURATED,
+        checksum=_string(raw, "checksum", where, None))
+
+
+def _string(raw: dict[str, Any], key: str, where: str, default: str | None) -> str | None:
+    value = raw.get(key, default)
+    if value is not None and not isinstance(value, str):
+        raise MetadataError(f"{where}: {key} must be a string")
+    return value
+
+
+def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise MetadataError(f"{where}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _boolean(raw: dict[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, True)
+    if not isinstance(value, bool):
+        raise MetadataError(f"{where}: {key} must be true or false")
+    return value
 
 
 def save(path: Path, updates: Mapping[str, PaperMeta]) -> bool:
@@ -154,18 +175,24 @@ def _table(meta: PaperMeta) -> tomlkit.items.Table:
     return table
 
 
-def from_json(data: Mapping[str, dict]) -> dict[str, PaperMeta]:
+def from_json(data: Mapping[str, dict[str, Any]]) -> dict[str, PaperMeta]:
     """Entries of the JSON the team gathered from public arXiv listings (curated)."""
-    metas = {}
-    for arxiv_id, raw in data.items():
-        published = raw.get("published")
-        metas[arxiv_id] = PaperMeta(
-            arxiv_id=arxiv_id, title=" ".join(raw.get("title", "").split()),
-            authors=tuple(raw.get("authors", ())),
-            published=dt.date.fromisoformat(published) if published else None,
-            primary_category=raw.get("primary_category"), categories=tuple(raw.get("categories", ())),
-            complete=bool(raw.get("complete", True)), sources=tuple(raw.get("sources", ())))
-    return metas
+    if not isinstance(data, Mapping) or not all(isinstance(raw, Mapping) for raw in data.values()):
+        raise MetadataError("expected a JSON object mapping arXiv ids to objects")
+    try:
+        return {arxiv_id: _from_json_entry(arxiv_id, raw) for arxiv_id, raw in data.items()}
+    except (TypeError, ValueError, AttributeError) as error:
+        raise MetadataError(f"malformed entry: {error}") from error
+
+
+def _from_json_entry(arxiv_id: str, raw: Mapping[str, Any]) -> PaperMeta:
+    published = raw.get("published")
+    return PaperMeta(
+        arxiv_id=arxiv_id, title=" ".join(raw.get("title", "").split()),
+        authors=tuple(raw.get("authors", ())),
+        published=dt.date.fromisoformat(published) if published else None,
+        primary_category=raw.get("primary_category"), categories=tuple(raw.get("categories", ())),
+        complete=bool(raw.get("complete", True)), sources=tuple(raw.get("sources", ())))
 
 
 def _id_order(arxiv_id: str) -> tuple[int, str]:
@@ -186,9 +213,7 @@ def plan_refresh(ids: list[str], existing: Mapping[str, PaperMeta], *,
     plan = RefreshPlan()
     for arxiv_id in sorted(set(ids), key=_id_order):
         meta = existing.get(arxiv_id)
-        if meta is None or force:
-            plan.fetch.append(arxiv_id)
-        elif refresh and not meta.edited:
+        if meta is None or force or (refresh and not meta.edited):
             plan.fetch.append(arxiv_id)
         elif refresh and meta.edited:
             plan.kept_edited.append(arxiv_id)

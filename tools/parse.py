@@ -55,7 +55,11 @@ def parse_folder(folder: Path) -> ParseResult:
 
 
 def parse_file(path: Path) -> ParseResult:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = f"cannot be read: {error.strerror or error}"
+        return ParseResult((), (Problem(SourceRef(path, 1), "unreadable", reason),))
     try:
         text = data.decode("utf-8-sig")  # a BOM is dropped, not kept in the title
     except UnicodeDecodeError as error:

@@ -16,13 +16,24 @@ from .write import WriteReport, sync
 
 @dataclass(frozen=True)
 class ConvertResult:
+    entries: int  # digest entries read
     problems: tuple[Problem, ...]  # input errors: fail a strict build
     notices: tuple[Problem, ...]  # worth telling, never an error
     knowledge: Knowledge | None
     report: WriteReport | None  # None when nothing was written
 
 
-def convert(seeds: Path, docs: Path, *, strict: bool = True) -> ConvertResult:
+def check(seeds: Path, docs: Path) -> ConvertResult:
+    """Everything :func:`convert` does but writing: what a build would fail on.
+
+    Raises :class:`FileNotFoundError`, ``KnowledgeError`` or ``MetadataError``
+    for a missing seeds folder or malformed curated data; returns the digest
+    problems.
+    """
+    return convert(seeds, docs, write=False)
+
+
+def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True) -> ConvertResult:
     """Convert every digest in ``seeds`` into generated pages under ``docs``.
 
     With ``strict`` and any input problem, nothing is written: the pages of the
@@ -37,7 +48,7 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True) -> ConvertResult:
     knowledge = enrich(corpus, knowledge_data.load_taxonomy(data / "taxonomy.toml"),
                        knowledge_data.load_glossary(data / "glossary.toml"),
                        paper_metadata.load(seeds / paper_metadata.FILENAME))
-    if parsed.problems and strict:
-        return ConvertResult(parsed.problems, corpus.notices, knowledge, None)
+    if (parsed.problems and strict) or not write:
+        return ConvertResult(len(parsed.entries), parsed.problems, corpus.notices, knowledge, None)
     report = sync(docs, render_site(knowledge))
-    return ConvertResult(parsed.problems, corpus.notices, knowledge, report)
+    return ConvertResult(len(parsed.entries), parsed.problems, corpus.notices, knowledge, report)

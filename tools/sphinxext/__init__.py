@@ -6,7 +6,8 @@ sources, ``citation`` adds the citation styles and meta tags, ``exports``
 copies the citation exports into the site, ``navigation`` marks pages whose
 cross-page context changed, ``search`` fixes and tunes the Chinese search,
 ``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
-browser code looks up their fixed ids.
+browser code looks up their fixed ids, ``report`` records what a build did;
+``compat`` lists every reliance on a dependency's internals and guards it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from sphinx.application import Sphinx
 
 from .anchors import setup_anchors
 from .citation import setup_citation
+from .compat import check_versions
 from .convert import setup_convert
 from .exports import setup_exports
 from .navigation import setup_navigation
+from .report import setup_report
 from .roles import setup_roles
 from .search import setup_search
 
 
-def setup(app: Sphinx) -> dict:
+def setup(app: Sphinx) -> dict[str, object]:
+    check_versions()  # overrides of dependency internals: stop on an untested version
     setup_convert(app)
     setup_anchors(app)
     setup_citation(app)
@@ -30,4 +34,5 @@ def setup(app: Sphinx) -> dict:
     setup_navigation(app)
     setup_search(app)
     setup_roles(app)
+    setup_report(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

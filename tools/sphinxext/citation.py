@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from typing import Any
 
+from pybtex.database import Entry
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import FieldIsMissing, join, node, sentence
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinxcontrib.bibtex.domain import BibtexDomain
-from sphinxcontrib.bibtex.domain import _FilterVisitor  # upstream's filter, reused as is
+from sphinxcontrib.bibtex.directives import BibliographyKey
+from sphinxcontrib.bibtex.domain import (
+    BibtexDomain,
+    _FilterVisitor,  # upstream's filter, reused as is
+)
 from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -36,8 +42,8 @@ LIST_ALL_UP_TO = 10
 LIST_FIRST = 7
 
 
-@node
-def shortened_names(children, context, role, **kwargs):
+@node  # type: ignore[untyped-decorator]  # pybtex has no type information
+def shortened_names(children: list[Any], context: dict[str, Any], role: str, **kwargs: Any) -> Any:
     """Like pybtex's ``names``, but "A, B, ..., G, et al." beyond LIST_ALL_UP_TO names."""
     assert not children
     try:
@@ -47,14 +53,14 @@ def shortened_names(children, context, role, **kwargs):
     style = context["style"]
     names = [style.format_name(person, style.abbreviate_names) for person in persons]
     if len(names) > LIST_ALL_UP_TO:
-        return join(sep=", ")[names[:LIST_FIRST] + [Text("et al.")]].format_data(context)
+        return join(sep=", ")[[*names[:LIST_FIRST], Text("et al.")]].format_data(context)
     return join(**kwargs)[names].format_data(context)
 
 
-class ShortenedAuthorsStyle(PlainStyle):
+class ShortenedAuthorsStyle(PlainStyle):  # type: ignore[misc]  # pybtex has no type information
     default_sorting_style = "author_year_title"
 
-    def format_names(self, role, as_sentence=True):
+    def format_names(self, role: str, as_sentence: bool = True) -> Any:
         formatted = shortened_names(role, sep=", ", sep2=" and ", last_sep=", and ")
         return sentence[formatted] if as_sentence else formatted
 
@@ -72,7 +78,8 @@ class RoundAuthorYearStyle(AuthorYearReferenceStyle):
     bracket_year: BracketStyle = field(default_factory=_round)
 
 
-def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                      doctree: object) -> None:
     raw = (context.get("meta") or {}).get("citation_meta")
     if not raw:
         return
@@ -108,7 +115,7 @@ class IndexedBibtexDomain(BibtexDomain):
     pages collected once; the filter itself is upstream's.
     """
 
-    def get_filtered_entries(self, bibliography_key):
+    def get_filtered_entries(self, bibliography_key: BibliographyKey) -> Iterator[tuple[str, Entry]]:
         bibliography = self.bibliographies[bibliography_key]
         cited_by: dict[str, set[str]] = {}
         for reference in self.citation_refs:
@@ -117,8 +124,8 @@ class IndexedBibtexDomain(BibtexDomain):
         for entry in self.get_entries(bibliography.bibfiles):
             key = bibliography.keyprefix + entry.key
             cited_docnames = cited_by.get(key, set())
-            visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname,
-                                     cited_docnames=cited_docnames)
+            visitor = _FilterVisitor(  # type: ignore[no-untyped-call]  # upstream's, unannotated
+                entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames)
             try:
                 success = visitor.visit(bibliography.filter_)
             except ValueError as error:

@@ -24,30 +24,45 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from ..knowledge import KnowledgeError
+from ..layout import BIBFILE, SEARCH_WORDS
 from ..metadata import MetadataError
 from ..pipeline import convert
-from ..layout import BIBFILE, SEARCH_WORDS
 from . import search
+from .report import record_conversion
 
 logger = logging.getLogger(__name__)
+
+
+class DigestProblems(SphinxError):
+    """Input problems in a strict build: each was logged as a warning with its file:line."""
+
+    category = "paper-kb: problems in the digests"
+
+
+class CannotConvert(SphinxError):
+    """A missing seeds folder, a malformed taxonomy, glossary or metadata file."""
+
+    category = "paper-kb: cannot convert the digests"
 
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
     confdir = Path(app.confdir)
     docs = (confdir / config.paperkb_docs).resolve()
     if Path(app.srcdir).resolve() == confdir.resolve():
-        app.srcdir = docs  # type: ignore[assignment]  # see the module docstring
+        app.srcdir = docs  # see the module docstring; an override (compat.py)
     seeds = (confdir / config.paperkb_seeds).resolve()
     strict = _as_bool(config.paperkb_strict)
     started = time.perf_counter()
     try:
         result = convert(seeds, docs, strict=strict)
     except (KnowledgeError, MetadataError, FileNotFoundError) as error:
-        logger.error(str(error))
-        raise SystemExit(2) from error  # a usage error: exit status 2, as the CLI
+        # A SphinxError, not SystemExit: a host that runs builds in its own process
+        # (sphinx-autobuild) reports it and goes on; sphinx-build exits with status 2.
+        raise CannotConvert(str(error)) from error
     for problem in result.problems:
         if strict:
             logger.warning(problem.reason, location=str(problem.source),
@@ -60,15 +75,13 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     for notice in result.notices:
         print(f"{notice.source}: note: {notice.reason}", file=sys.stderr)
     if result.problems and strict:
-        logger.error(
-            f"{len(result.problems)} problem(s) in the digests of {seeds}; nothing was converted "
-            "and the previous pages are unchanged. Fix them, or build the valid entries with "
-            "STRICT=0 (make html STRICT=0, or -D paperkb_strict=0).")
-        # An input error, not a crash: end the build here without Sphinx's crash report
-        # (it prints one, with a traceback, for any exception). Exit status 1, as the CLI.
-        raise SystemExit(1)
+        raise DigestProblems(
+            f"{len(result.problems)} problem(s) in the digests of {seeds} (listed above); "
+            "nothing was converted and the previous pages are unchanged. Fix them, or build "
+            "the valid entries with STRICT=0 (make html STRICT=0, or -D paperkb_strict=0).")
     report = result.report
     assert report is not None and result.knowledge is not None
+    record_conversion(app, report)
     logger.info(
         f"paper-kb: {len(result.knowledge.papers)} papers from "
         f"{len(result.knowledge.corpus.digests)} digests; {len(report.written)} files written, "

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
 
 from ..layout import EXPORT_DIR
@@ -32,15 +33,16 @@ def on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str],
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     outdir = Path(app.outdir)
     export = Path(app.srcdir) / EXPORT_DIR
     files = {path.relative_to(export).as_posix(): path.read_text(encoding="utf-8")
              for path in sorted(export.rglob("*")) if path.is_file()}
     sync(outdir, files, manifest=MANIFEST)
+    builder = app.builder
     for docname in getattr(app.env, _REMOVED, []):
-        Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
+        Path(builder.get_outfilename(docname)).unlink(missing_ok=True)
 
 
 def setup_exports(app: Sphinx) -> None:

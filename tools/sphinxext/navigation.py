@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
+from sphinxcontrib.bibtex.domain import BibtexDomain
 
 _ATTRIBUTE = "paperkb_context"
 _PLAIN_TEXT = PlainTextBackend()
@@ -34,11 +36,12 @@ def page_contexts(env: BuildEnvironment) -> dict[str, str]:
     citations = _citations(env)
     parts: dict[str, list[str]] = {docname: [] for docname in env.found_docs}
     for docname, (parent, previous, following) in relations.items():
-        chain = []
+        chain: list[tuple[str, str | None]] = []
         while parent:
             chain.append((parent, titles.get(parent)))
             parent = relations.get(parent, (None, None, None))[0]
-        parts.setdefault(docname, []).append(repr((chain, [(d, titles.get(d)) for d in (previous, following)])))
+        neighbours = [(d, titles.get(d)) if d else (None, None) for d in (previous, following)]
+        parts.setdefault(docname, []).append(repr((chain, neighbours)))
     for docname, rendered in citations.items():
         parts.setdefault(docname, []).extend(rendered)
     return {docname: hashlib.sha256("\n".join(items).encode()).hexdigest()
@@ -49,8 +52,9 @@ def _citations(env: BuildEnvironment) -> dict[str, list[str]]:
     """For each page, the formatted citations it lists or cites (sphinxcontrib-bibtex)."""
     try:
         domain = env.get_domain("cite")
-    except Exception:  # the extension is not loaded
+    except ExtensionError:  # sphinxcontrib-bibtex is not loaded
         return {}
+    assert isinstance(domain, BibtexDomain)
     formatted: dict[str, str] = {}
     result: dict[str, list[str]] = {}
     for citation in domain.citations:

@@ -72,9 +72,11 @@ def use_dictionary(path: Path) -> None:
 
 
 def _dictionary_digest() -> str:
+    if ChineseSearch.dictionary is None:
+        return ""
     try:
         return hashlib.sha256(ChineseSearch.dictionary.read_bytes()).hexdigest()
-    except (AttributeError, OSError):
+    except OSError:
         return ""
 
 
@@ -88,7 +90,7 @@ def on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str],
     return []
 
 
-def drop_empty_terms(app: Sphinx) -> list:
+def drop_empty_terms(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     """Remove index terms that no page holds any more.
 
     When pages are removed or rewritten, Sphinx's IndexBuilder.prune() takes them

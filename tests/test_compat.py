@@ -1,0 +1,60 @@
+"""The overrides of dependency internals: listed, guarded, and still doing their job."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+
+import pytest
+from sphinx.errors import ExtensionError
+
+from tools.sphinxext import compat
+
+from .conftest import ROOT
+
+
+def test_installed_versions_are_the_tested_ones():
+    compat.check_versions()  # the pins in requirements.txt
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
+    for package, tested in compat.TESTED.items():
+        assert f"{package}=={tested}" in requirements.replace("_", "-"), package
+        assert version(package) == tested
+
+
+def test_an_untested_version_stops_the_build_naming_the_overrides():
+    installed = {**compat.TESTED, "sphinx": "9.1.0"}
+    with pytest.raises(ExtensionError) as raised:
+        compat.check_versions(installed.__getitem__)
+    message = str(raised.value)
+    assert "sphinx 9.1.0 is installed" in message and "9.0.4" in message
+    assert "search.drop_empty_terms" in message and "convert.on_config_inited" in message
+    assert "IndexedBibtexDomain" not in message  # that one relies on sphinxcontrib-bibtex only
+
+
+def test_a_missing_package_is_named():
+    def installed(package: str) -> str:
+        if package == "jieba":
+            from importlib.metadata import PackageNotFoundError
+            raise PackageNotFoundError(package)
+        return compat.TESTED[package]
+
+    with pytest.raises(ExtensionError, match="jieba is not installed"):
+        compat.check_versions(installed)
+
+
+def test_readme_lists_every_override():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Overrides of dependency internals", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    listed = {re.match(r"\| `([^`]+)`", row).group(1) for row in rows}
+    assert listed == {override.where for override in compat.OVERRIDES}
+    for override in compat.OVERRIDES:
+        assert override.package in compat.TESTED
+
+
+@pytest.mark.slow
+def test_the_stemmer_named_in_language_data_is_defined(seeds_site):
+    """search.ChineseSearch.language_name: the search page must not throw (sphinx#14229)."""
+    code = (seeds_site / "_static" / "language_data.js").read_text(encoding="utf-8")
+    (name,) = re.findall(r"window\.Stemmer = (\w+);", code)
+    assert re.search(rf"\b(?:class|function|var|const|let) {name}\b", code), name

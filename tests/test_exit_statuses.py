@@ -1,0 +1,115 @@
+"""Every exit status the README documents ("Exit statuses"), from the command that returns it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import BROKEN, ROOT, SEEDS, copy_project, sphinx_build
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def tools(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tools", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def assert_one_line_error(run: subprocess.CompletedProcess[str]) -> None:
+    assert run.returncode == EXIT_USAGE, run.stderr
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_check(tmp_path):
+    assert tools("check", SEEDS).returncode == EXIT_OK
+    assert tools("check", BROKEN).returncode == EXIT_PROBLEMS
+    assert_one_line_error(tools("check", tmp_path / "missing"))
+    docs = copy_project(tmp_path / "project") / "docs"
+    (docs / "_data" / "glossary.toml").write_text("[[term]]\nterm = 'x'\n", encoding="utf-8")
+    bad_glossary = tools("check", SEEDS, "--docs", docs)
+    assert_one_line_error(bad_glossary)
+    assert "glossary.toml" in bad_glossary.stderr
+
+
+def test_convert(tmp_path):
+    docs = copy_project(tmp_path / "project") / "docs"
+    assert tools("convert", SEEDS, "--docs", docs).returncode == EXIT_OK
+    assert tools("convert", BROKEN, "--docs", docs).returncode == EXIT_PROBLEMS
+    assert tools("convert", BROKEN, "--docs", docs, "--no-strict").returncode == EXIT_PROBLEMS
+    assert_one_line_error(tools("convert", tmp_path / "missing", "--docs", docs))
+
+
+def test_clean(tmp_path):
+    docs = copy_project(tmp_path / "project") / "docs"
+    tools("convert", SEEDS, "--docs", docs)
+    assert tools("clean", docs).returncode == EXIT_OK and not (docs / "papers").exists()
+    assert_one_line_error(tools("clean", tmp_path / "missing"))
+    assert not (tmp_path / "missing").exists()
+
+
+def test_metadata_commands(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    assert_one_line_error(tools("import-metadata", tmp_path / "missing.json", seeds))
+    (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
+    assert_one_line_error(tools("import-metadata", tmp_path / "list.json", seeds))
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    assert_one_line_error(tools("import-metadata", tmp_path / "bad.json", seeds))
+    sample = {"2503.10622": {"title": "T", "authors": ["A B"], "published": "2025-03-13"}}
+    (tmp_path / "ok.json").write_text(json.dumps(sample), encoding="utf-8")
+    assert tools("import-metadata", tmp_path / "ok.json", seeds).returncode == EXIT_OK
+    (seeds / "metadata.toml").write_text("['2503.10622']\nauthors = 'Not A List'\n", encoding="utf-8")
+    malformed = tools("metadata", seeds)
+    assert_one_line_error(malformed)
+    assert "authors must be a list" in malformed.stderr
+    # the arXiv API out of reach (status 3): test_metadata.py
+
+
+def test_bad_arguments():
+    assert_one_line_error(tools("frobnicate"))
+    assert_one_line_error(tools("metadata", "--batch-size", "many"))
+
+
+@pytest.mark.slow
+def test_sphinx_build_exits_1_on_a_warning(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "docs" / "index.md").write_text(
+        (project / "docs" / "index.md").read_text(encoding="utf-8") + "\nSee {doc}`no-such-page`.\n",
+        encoding="utf-8")
+    run = sphinx_build(project, SEEDS, tmp_path / "out", check=False)
+    assert run.returncode == 1 and "no-such-page" in run.stderr
+
+
+def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["make", "-s", *args], cwd=project, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture()
+def project_with_makefile(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "project")
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy2(ROOT / name, project / name)
+    return project
+
+
+def test_make_html_exits_2_on_problems_after_listing_them(tmp_path, project_with_makefile):
+    run = make(project_with_makefile, "html", f"VENV={ROOT / '.venv'}", f"SEEDS={BROKEN}",
+               f"BUILDDIR={tmp_path / 'out'}")
+    assert run.returncode == EXIT_USAGE  # make's own status for a failed step
+    assert "201_broken.txt:7:" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()  # stopped before Sphinx started
+
+
+def test_make_clean_needs_no_virtual_environment(project_with_makefile):
+    project = project_with_makefile
+    assert tools("convert", SEEDS, "--docs", project / "docs").returncode == EXIT_OK
+    (project / "_build").mkdir()
+    run = make(project, "clean", "VENV=/nonexistent-venv")
+    assert run.returncode == EXIT_OK, run.stderr
+    assert not (project / "_build").exists() and not (project / "docs" / "papers").exists()

@@ -1,0 +1,108 @@
+"""Every place where paper-kb relies on a dependency's internals, and the guard on them.
+
+Each override below was written for, and tested with, the pinned versions in
+``TESTED``.  An upgrade can turn any of them into a silent no-op (a renamed
+private attribute, a method no longer called), so ``check_versions`` runs when
+the extension is set up and stops the build with a clear message when an
+installed version differs: re-check each override named in the message (and
+its upstream issue), then update ``TESTED`` and the pins in requirements.txt.
+README.md ("Overrides of dependency internals") lists the same table for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import NamedTuple
+
+from sphinx.errors import ExtensionError
+
+# Distribution name -> the version every override below was written for.
+TESTED = {
+    "sphinx": "9.0.4",
+    "sphinxcontrib-bibtex": "2.7.0",
+    "pybtex": "0.26.1",
+    "jieba": "0.42.1",
+}
+
+
+class Override(NamedTuple):
+    where: str  # module and name in tools/sphinxext
+    package: str  # a key of TESTED
+    what: str  # the internal it relies on
+    why: str
+    upstream: str  # issue or pull request, or what upstream offers instead
+
+
+OVERRIDES = (
+    Override("search.ChineseSearch.language_name", "sphinx",
+             "the name Sphinx writes into language_data.js as `window.Stemmer = <name>Stemmer`",
+             "Sphinx 9.0.x names ChineseStemmer but ships english-stemmer.js (EnglishStemmer): "
+             "the search page throws and hangs at 'Searching'",
+             "sphinx-doc/sphinx#14229"),
+    Override("search.ChineseSearch.__init__", "sphinx",
+             "SearchChinese.__init__ loads options['dict'] with jieba.load_userdict, and jieba's whole "
+             "default dictionary when no 'dict' is given",
+             "passing our domain dictionary per instance avoids re-loading jieba's 350,000-word "
+             "dictionary as a user dictionary on every build (2.4 s), and keeps an absolute path "
+             "out of the configuration",
+             "none; html_search_options['dict'] is the documented option"),
+    Override("search.drop_empty_terms", "sphinx",
+             "IndexBuilder._mapping and _title_mapping (private): terms are deleted whose page set "
+             "is empty",
+             "IndexBuilder.prune() keeps terms whose pages were all removed or rewritten, so the "
+             "searchindex.js of an incremental build differs from a clean build's",
+             "not reported upstream yet"),
+    Override("citation.IndexedBibtexDomain.get_filtered_entries", "sphinxcontrib-bibtex",
+             "a copy of BibtexDomain.get_filtered_entries using the private _FilterVisitor",
+             "upstream scans every citation reference for every entry (O(entries x citations)): "
+             "6 s of a no-change build at 1,000 papers",
+             "not reported upstream yet"),
+    Override("citation._register_installed_pybtex_plugins", "pybtex",
+             "pybtex.plugin.register_plugin (public) called for every installed plugin entry point",
+             "pybtex scans every installed distribution's entry points at each plugin lookup: "
+             "half of a no-change build at 1,000 papers",
+             "not reported upstream yet"),
+    Override("citation.ShortenedAuthorsStyle, RoundAuthorYearStyle", "sphinxcontrib-bibtex",
+             "pybtex's plain style internals (format_names, the names node) and sphinxcontrib-bibtex's "
+             "AuthorYearReferenceStyle dataclass fields",
+             "Chicago-style shortened author lists and round brackets",
+             "documented extension points (pybtex plugins, sphinxcontrib-bibtex styles)"),
+    Override("navigation.page_contexts", "sphinxcontrib-bibtex",
+             "BibtexDomain.citations and .citation_refs and their formatted_entry",
+             "pages show citation labels and texts that live on other pages; Sphinx rewrites only "
+             "pages whose source changed",
+             "env-updated returning docnames is Sphinx's public hook; the data read is not"),
+    Override("convert.on_config_inited", "sphinx",
+             "Sphinx.srcdir set inside config-inited, before the project and environment are made",
+             "Read the Docs runs Sphinx with the folder of conf.py as source folder; the pages live "
+             "in docs/ and must be served at papers/<id>.html",
+             "none: Sphinx has no setting for a source folder other than the command's"),
+    Override("exports.on_build_finished", "sphinx",
+             "Builder.get_outfilename for documents that are gone",
+             "Sphinx forgets a removed source but leaves its HTML page in the output folder",
+             "not reported upstream yet"),
+    Override("docs/_static/paperkb-search.js", "sphinx",
+             "searchtools.js: Search.query is replaced, Search._index and Search.output are read",
+             "Chinese query segmentation against the index vocabulary, and the ranking",
+             "Sphinx's js_splitter_code replaces the splitter only"),
+)
+
+
+def check_versions(installed: Callable[[str], str] = version) -> None:
+    """Raise ExtensionError naming each untested version and the overrides that rely on it."""
+    problems: list[str] = []
+    for package, tested in TESTED.items():
+        try:
+            found = f"{package} {installed(package)} is installed"
+        except PackageNotFoundError:
+            found = f"{package} is not installed"
+        if found != f"{package} {tested} is installed":
+            relying = "; ".join(o.where for o in OVERRIDES if o.package == package)
+            problems.append(f"{found}, the overrides were written for {tested} (re-check: {relying})")
+    if problems:
+        raise ExtensionError(
+            "paper-kb relies on internals of its pinned dependencies, and a version differs: "
+            + " | ".join(problems)
+            + ". Install requirements.txt, or check each override (README.md, 'Overrides of "
+              "dependency internals') and update TESTED in tools/sphinxext/compat.py.")
