@@ -20,13 +20,16 @@ LINTED := tools tests benchmarks conf.py
 # `make clean` needs no virtual environment: `python -m tools clean` uses the standard library only.
 CLEAN_PYTHON := $(or $(wildcard $(BIN)/python),$(shell command -v $(PYTHON) || command -v python3))
 
-.PHONY: help html test test-fast lint clean venv metadata
+BENCH_N ?= 100 1000 10000
+
+.PHONY: help html test test-fast lint bench clean venv metadata
 
 help:
 	@echo "make html       set up $(VENV) and build the site into $(BUILDDIR)/html"
 	@echo "make test       set up $(VENV) (with test tools) and run the whole test suite"
 	@echo "make test-fast  the unit and property tests only (no site builds, no browser)"
 	@echo "make lint       ruff and mypy (strict on tools/)"
+	@echo "make bench      build speed and page weight against bare Sphinx (BENCH_N=\"100 1000\" for a quick run)"
 	@echo "make clean      remove $(BUILDDIR) and the generated pages"
 	@echo "make metadata   fill in $(SEEDS)/metadata.toml from the arXiv API (papers lacking an entry)"
 	@echo "variables:      SEEDS=$(SEEDS) BUILDDIR=$(BUILDDIR) STRICT=$(STRICT) (0: build valid entries despite problems)"
@@ -61,6 +64,10 @@ test-fast: $(BIN)/.dev
 lint: $(BIN)/.dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/mypy
+
+# On demand, never in the tests: prints a table, also written to $(BUILDDIR)/bench/bench.{md,json}.
+bench: $(BIN)/.dev
+	BENCH_N="$(BENCH_N)" $(BIN)/python -m benchmarks.bench --out "$(BUILDDIR)/bench"
 
 metadata: $(BIN)/.runtime
 	$(BIN)/python -m tools metadata "$(SEEDS)" $(METADATA_ARGS)
