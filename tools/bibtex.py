@@ -11,7 +11,7 @@ keep them.  bibtexparser adds the enclosing braces and writes the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
@@ -81,6 +81,15 @@ def entry(citation: Citation, key: str) -> BibEntry:
 def write(entries: Sequence[BibEntry]) -> str:
     text = write_string(Library(list(entries)), bibtex_format=_FORMAT)
     return text.strip() + "\n"
+
+
+def concatenate(written: Iterable[str]) -> str:
+    """Entries each written by :func:`write`, as one file: what ``write`` gives for them all.
+
+    bibtexparser copies every entry through its middlewares on each call, so a
+    site writes each entry once and joins the texts for refs.bib and the topic files.
+    """
+    return "\n\n".join(written)
 
 
 def _format() -> BibtexFormat:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from . import arxiv, citekeys, layout, markup
 from .citation import Citation, split_name
-from .knowledge import Glossary, Keyword, Taxonomy
+from .knowledge import Glossary, Haystack, Keyword, Taxonomy
 from .metadata import PaperMeta
 from .model import Corpus, Paper
 
@@ -95,8 +95,8 @@ def citation(paper: Paper, meta: PaperMeta | None) -> Citation:
 
 def classify(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
     """Topic slugs for a paper, best first; never empty (see taxonomy.toml)."""
-    titles = f"{paper.title}\n{paper.title_zh}"
-    abstract = "\n".join(paper.abstract)
+    titles = Haystack(f"{paper.title}\n{paper.title_zh}")
+    abstract = Haystack("\n".join(paper.abstract))
     scored: list[tuple[int, int, str]] = []
     for order, topic in enumerate(taxonomy.topics):
         in_title = sum(1 for keyword in topic.keywords if keyword.found_in(titles))
@@ -112,7 +112,7 @@ def classify(paper: Paper, taxonomy: Taxonomy) -> tuple[str, ...]:
 
 
 def find_terms(paper: Paper, glossary: Glossary) -> tuple[str, ...]:
-    text = "\n".join((paper.title, paper.title_zh, *paper.abstract))
+    text = Haystack("\n".join((paper.title, paper.title_zh, *paper.abstract)))
     return tuple(term.term for term in glossary.terms if _any_found(term.aliases, text))
 
 
@@ -141,7 +141,7 @@ def related_papers(topics: dict[str, tuple[str, ...]],
     return related
 
 
-def _any_found(keywords: tuple[Keyword, ...], text: str) -> bool:
+def _any_found(keywords: tuple[Keyword, ...], text: Haystack) -> bool:
     return any(keyword.found_in(text) for keyword in keywords)
 
 

@@ -1,7 +1,7 @@
 """Enriched knowledge -> the citation exports: BibTeX files, CSL-JSON, Highwire tags.
 
-One BibTeX entry per paper (``bibtex.entry``) is shared by its page's Cite
-block, its own ``.bib``, ``refs.bib`` and its topics' ``.bib`` files.  Paths
+One BibTeX entry per paper (``bibtex.entry``), written once, is shared by its
+page's Cite block, its own ``.bib``, ``refs.bib`` and its topics' ``.bib`` files.  Paths
 are relative to the docs folder; ``sphinxext/exports.py`` mirrors
 ``layout.EXPORT_DIR`` into the site root after each build.  Nothing here
 touches the file system.
@@ -13,29 +13,28 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bibtexparser.model import Entry as BibEntry
-
 from . import arxiv, bibtex, layout
 from .enrich import EnrichedPaper, Knowledge
 from .knowledge import Topic
 
 
-def bibtex_entries(knowledge: Knowledge) -> dict[str, BibEntry]:
-    """arXiv id -> the paper's BibTeX entry."""
-    return {pid: bibtex.entry(item.citation, item.cite_key) for pid, item in knowledge.papers.items()}
+def bibtex_entries(knowledge: Knowledge) -> dict[str, str]:
+    """arXiv id -> the paper's BibTeX entry, written."""
+    return {pid: bibtex.write([bibtex.entry(item.citation, item.cite_key)])
+            for pid, item in knowledge.papers.items()}
 
 
 def render_exports(knowledge: Knowledge, topics: Sequence[Topic],
-                   entries: Mapping[str, BibEntry]) -> dict[str, str]:
+                   entries: Mapping[str, str]) -> dict[str, str]:
     """The citation exports: all papers, each paper, each topic; BibTeX and CSL-JSON."""
     papers = list(knowledge.papers.values())
-    files = {layout.BIBFILE: bibtex.write(list(entries.values())),
+    files = {layout.BIBFILE: bibtex.concatenate(entries.values()),
              f"{layout.EXPORT_DIR}/{layout.REFS_JSON}": render_csl_json(papers)}
     for item in papers:
-        files[f"{layout.EXPORT_DIR}/{item.page}.bib"] = bibtex.write([entries[item.arxiv_id]])
+        files[f"{layout.EXPORT_DIR}/{item.page}.bib"] = entries[item.arxiv_id]
     for topic in topics:
-        files[f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}.bib"] = bibtex.write(
-            [entries[item.arxiv_id] for item in knowledge.papers_of_topic(topic.slug)])
+        files[f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}.bib"] = bibtex.concatenate(
+            entries[item.arxiv_id] for item in knowledge.papers_of_topic(topic.slug))
     return files
 
 

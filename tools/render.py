@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import arxiv, bibtex, layout, markup, myst
+from . import arxiv, layout, markup, myst
 from .enrich import Knowledge
 from .exports import bibtex_entries, highwire, render_exports
 from .knowledge import search_words
@@ -92,7 +92,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
             related=[knowledge.papers[pid] for pid in item.related],
             abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
             html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
-            digest_pages=digest_pages, bibtex=bibtex.write([entries[item.arxiv_id]]),
+            digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
         )
 
     topic_template = env.get_template("topic.md.jinja")
