@@ -39,7 +39,8 @@ OVERRIDES = (
              "the name Sphinx writes into language_data.js as `window.Stemmer = <name>Stemmer`",
              "Sphinx 9.0.x names ChineseStemmer but ships english-stemmer.js (EnglishStemmer): "
              "the search page throws and hangs at 'Searching'",
-             "sphinx-doc/sphinx#14229"),
+             "sphinx-doc/sphinx#14229, fixed by sphinx-doc/sphinx#14416 in Sphinx 9.1.1 "
+             "(Python >= 3.12; 9.1.0 still has it)"),
     Override("search.ChineseSearch.__init__", "sphinx",
              "SearchChinese.__init__ loads options['dict'] with jieba.load_userdict, and jieba's whole "
              "default dictionary when no 'dict' is given",
@@ -52,12 +53,12 @@ OVERRIDES = (
              "is empty",
              "IndexBuilder.prune() keeps terms whose pages were all removed or rewritten, so the "
              "searchindex.js of an incremental build differs from a clean build's",
-             "not reported upstream yet"),
+             "not reported upstream yet; unchanged in Sphinx 9.1.1"),
     Override("citation.IndexedBibtexDomain.get_filtered_entries", "sphinxcontrib-bibtex",
              "a copy of BibtexDomain.get_filtered_entries using the private _FilterVisitor",
              "upstream scans every citation reference for every entry (O(entries x citations)): "
              "6 s of a no-change build at 1,000 papers",
-             "not reported upstream yet"),
+             "not reported upstream yet; 2.7.0 is the newest release"),
     Override("citation._register_installed_pybtex_plugins", "pybtex",
              "pybtex.plugin.register_plugin (public) called for every installed plugin entry point",
              "pybtex scans every installed distribution's entry points at each plugin lookup: "
@@ -72,7 +73,8 @@ OVERRIDES = (
              "BibtexDomain.citations and .citation_refs and their formatted_entry",
              "pages show citation labels and texts that live on other pages; Sphinx rewrites only "
              "pages whose source changed",
-             "env-updated returning docnames is Sphinx's public hook; the data read is not"),
+             "sphinx-doc/sphinx#5506 (stale prev/next, open); env-updated returning docnames is "
+             "Sphinx's public hook, the bibtex data read is not"),
     Override("convert.on_config_inited", "sphinx",
              "Sphinx.srcdir set inside config-inited, before the project and environment are made",
              "Read the Docs runs Sphinx with the folder of conf.py as source folder; the pages live "
@@ -81,7 +83,7 @@ OVERRIDES = (
     Override("exports.on_build_finished", "sphinx",
              "Builder.get_outfilename for documents that are gone",
              "Sphinx forgets a removed source but leaves its HTML page in the output folder",
-             "not reported upstream yet"),
+             "sphinx-doc/sphinx#5908 (closed), #14327 (open proposal); unchanged in 9.1.1"),
     Override("docs/_static/paperkb-search.js", "sphinx",
              "searchtools.js: Search.query is replaced, Search._index and Search.output are read",
              "Chinese query segmentation against the index vocabulary, and the ranking",
