@@ -63,6 +63,25 @@ def build_report(out: Path) -> dict[str, Any]:
     return report
 
 
+# The virtual environment running the tests. Tests that run make give it this one and
+# mark its set-up stamps as up to date (-o), so that no test creates a venv or runs pip.
+VENV = Path(sys.prefix)
+
+
+def run_make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``make -s ARGS`` in a project copy (with its Makefile), on the tests' environment."""
+    stamps = [f"-o{VENV}/bin/{stamp}" for stamp in (".runtime", ".dev")]
+    return subprocess.run(["make", "-s", f"VENV={VENV}", *stamps, *args], cwd=project,
+                          capture_output=True, text=True, timeout=600)
+
+
+def project_with_makefile(destination: Path) -> Path:
+    project = copy_project(destination)
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy2(ROOT / name, project / name)
+    return project
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

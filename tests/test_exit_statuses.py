@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BROKEN, ROOT, SEEDS, copy_project, sphinx_build
+from .conftest import BROKEN, ROOT, SEEDS, copy_project, project_with_makefile, run_make, sphinx_build
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -86,30 +86,22 @@ def test_sphinx_build_exits_1_on_a_warning(tmp_path):
     assert run.returncode == 1 and "no-such-page" in run.stderr
 
 
-def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["make", "-s", *args], cwd=project, capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture()
-def project_with_makefile(tmp_path: Path) -> Path:
-    project = copy_project(tmp_path / "project")
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
-        shutil.copy2(ROOT / name, project / name)
-    return project
+def project(tmp_path: Path) -> Path:
+    return project_with_makefile(tmp_path / "project")
 
 
-def test_make_html_exits_2_on_problems_after_listing_them(tmp_path, project_with_makefile):
-    run = make(project_with_makefile, "html", f"VENV={ROOT / '.venv'}", f"SEEDS={BROKEN}",
-               f"BUILDDIR={tmp_path / 'out'}")
+def test_make_html_exits_2_on_problems_after_listing_them(tmp_path, project):
+    run = run_make(project, "html", f"SEEDS={BROKEN}", f"BUILDDIR={tmp_path / 'out'}")
     assert run.returncode == EXIT_USAGE  # make's own status for a failed step
     assert "201_broken.txt:7:" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists()  # stopped before Sphinx started
 
 
-def test_make_clean_needs_no_virtual_environment(project_with_makefile):
-    project = project_with_makefile
+def test_make_clean_needs_no_virtual_environment(project):
     assert tools("convert", SEEDS, "--docs", project / "docs").returncode == EXIT_OK
     (project / "_build").mkdir()
-    run = make(project, "clean", "VENV=/nonexistent-venv")
+    run = subprocess.run(["make", "-s", "clean", "VENV=/nonexistent-venv"], cwd=project,
+                         capture_output=True, text=True, timeout=120)
     assert run.returncode == EXIT_OK, run.stderr
     assert not (project / "_build").exists() and not (project / "docs" / "papers").exists()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEEDS, copy_project
+from .conftest import SEEDS, project_with_makefile, run_make
 
 pytestmark = pytest.mark.slow
 
@@ -26,17 +26,13 @@ BROKEN = (
 )
 
 
-def make(project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "-s", "html", f"VENV={ROOT / '.venv'}", *args], cwd=project,
-                          capture_output=True, text=True, timeout=600)
+def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_make(project, "html", *args)
 
 
 @pytest.fixture()
-def project(tmp_path):
-    project = copy_project(tmp_path / "project")
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
-        shutil.copy2(ROOT / name, project / name)
-    return project
+def project(tmp_path: Path) -> Path:
+    return project_with_makefile(tmp_path / "project")
 
 
 def test_broken_digests_fail_with_every_problem_and_keep_the_previous_pages(tmp_path, project):
@@ -60,17 +56,3 @@ def test_broken_digests_fail_with_every_problem_and_keep_the_previous_pages(tmp_
     assert "010_broken.txt:7:" in lenient.stdout + lenient.stderr
     assert (tmp_path / "out" / "html" / "papers" / "2501.00001.html").is_file()
     assert len(list((tmp_path / "out" / "html" / "papers").glob("*.html"))) == 26
-
-
-def test_cli_exit_statuses(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "a.txt").write_text(BROKEN, encoding="utf-8")
-    check = [sys.executable, "-m", "tools", "check"]
-    broken = subprocess.run([*check, str(seeds)], cwd=ROOT, capture_output=True, text=True)
-    assert broken.returncode == 1
-    assert broken.stderr.count(f"{seeds / 'a.txt'}:") == 3
-    ok = subprocess.run([*check, str(SEEDS)], cwd=ROOT, capture_output=True, text=True)
-    assert ok.returncode == 0 and "25 entries" in ok.stdout
-    usage = subprocess.run([*check, str(tmp_path / "missing")], cwd=ROOT, capture_output=True, text=True)
-    assert usage.returncode == 2
