@@ -78,9 +78,21 @@ OVERRIDES = (
              "Read the Docs runs Sphinx with the folder of conf.py as source folder; the pages live "
              "in docs/ and must be served at papers/<id>.html",
              "none: Sphinx has no setting for a source folder other than the command's"),
-    Override("exports.on_build_finished", "sphinx",
+    Override("integrity.on_build_finished", "sphinx",
              "Builder.get_outfilename for documents that are gone",
              "Sphinx forgets a removed source but leaves its HTML page in the output folder",
+             "not reported upstream yet"),
+    Override("integrity.on_config_inited", "sphinx",
+             "the environment is loaded from <doctrees>/environment.pickle after config-inited (a "
+             "missing file gives a fresh one), and the previous searchindex.js is loaded when writing",
+             "Sphinx saves the environment before writing and deletes it only on an Exception: after "
+             "Ctrl-C or a kill while writing, the next build trusted pages and an index never written",
+             "not reported upstream yet"),
+    Override("search.restore_index_entries", "sphinx",
+             "IndexBuilder._index_entries (private) and the 'docnames' and 'indexentries' of "
+             "searchindex.js",
+             "Sphinx collects index entries only from the pages written in a build and does not load "
+             "them from the previous index: a second build with no change lost the glossary's entries",
              "not reported upstream yet"),
     Override("docs/_static/paperkb-search.js", "sphinx",
              "searchtools.js: Search.query is replaced, Search._index and Search.output are read",
