@@ -67,7 +67,7 @@ def test_metadata_commands(tmp_path):
     (seeds / "metadata.toml").write_text("['2503.10622']\nauthors = 'Not A List'\n", encoding="utf-8")
     malformed = tools("metadata", seeds)
     assert_one_line_error(malformed)
-    assert "authors must be a list" in malformed.stderr
+    assert "metadata.toml:2: authors: expected a list of strings" in malformed.stderr
     # the arXiv API out of reach (status 3): test_metadata.py
 
 

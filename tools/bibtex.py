@@ -73,7 +73,8 @@ def entry(citation: Citation, key: str) -> BibEntry:
     fields.append(month_field)
     fields += [Field("eprint", citation.arxiv_id), Field("archivePrefix", "arXiv")]
     if citation.primary_class:
-        fields.append(Field("primaryClass", citation.primary_class))
+        # Curated text like the title: encoded the same way, so that no value can close the field.
+        fields.append(Field("primaryClass", latex_text(citation.primary_class)))
     fields.append(Field("url", arxiv.abs_url(citation.arxiv_id)))
     return BibEntry("misc", key, fields)
 
