@@ -64,9 +64,12 @@ OVERRIDES = (
              "half of a no-change build at 1,000 papers",
              "not reported upstream yet"),
     Override("citation.ShortenedAuthorsStyle, RoundAuthorYearStyle", "sphinxcontrib-bibtex",
-             "pybtex's plain style internals (format_names, the names node, format_entry; rich text parts rebuilt with the private _create_similar) and sphinxcontrib-bibtex's "
+             "pybtex's plain style internals (format_names, the names node, format_entry; rich text "
+             "parts rebuilt with the private _create_similar) and sphinxcontrib-bibtex's "
              "AuthorYearReferenceStyle dataclass fields",
-             "Chicago-style shortened author lists and round brackets; bibliography entries and tooltips show `$`, `{`, `}` and the other encoded characters as themselves, not as LaTeX source",
+             "Chicago-style shortened author lists and round brackets; bibliography entries and "
+             "tooltips show `$`, `{`, `}` and the other encoded characters as themselves, not as "
+             "LaTeX source",
              "documented extension points (pybtex plugins, sphinxcontrib-bibtex styles)"),
     Override("navigation.page_contexts", "sphinxcontrib-bibtex",
              "BibtexDomain.citations and .citation_refs and their formatted_entry",
