@@ -116,8 +116,9 @@ class _Locator:
 
     def _header(self, arxiv_id: str) -> int | None:
         quoted = "|".join(re.escape(form) for form in (f'"{arxiv_id}"', f"'{arxiv_id}'", arxiv_id))
-        header = re.compile(rf"\s*\[\s*(?:{quoted})\s*\]\s*(?:#.*)?")
-        return next((n for n, line in enumerate(self.lines, 1) if header.fullmatch(line)), None)
+        # [id], ["id"], ['id'], or a dotted header that starts with it ([2503.18878] is 2503's)
+        header = re.compile(rf"\s*\[\s*(?:{quoted})\s*[\].]")
+        return next((n for n, line in enumerate(self.lines, 1) if header.match(line)), None)
 
     def error(self, arxiv_id: str, field: str | None, message: str) -> MetadataError:
         line = self._header(arxiv_id)
