@@ -65,11 +65,11 @@ def test_broken_digests_fail_with_every_problem_and_keep_the_previous_pages(tmp_
 def test_cli_exit_statuses(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    (seeds / "a.txt").write_text(BROKEN, encoding="utf-8")
+    (seeds / "001_a.txt")  # named by the digest rule.write_text(BROKEN, encoding="utf-8")
     check = [sys.executable, "-m", "tools", "check"]
     broken = subprocess.run([*check, str(seeds)], cwd=ROOT, capture_output=True, text=True)
     assert broken.returncode == 1
-    assert broken.stderr.count(f"{seeds / 'a.txt'}:") == 3
+    assert broken.stderr.count(f"{seeds / '001_a.txt'}:") == 3
     ok = subprocess.run([*check, str(SEEDS)], cwd=ROOT, capture_output=True, text=True)
     assert ok.returncode == 0 and "25 entries" in ok.stdout
     usage = subprocess.run([*check, str(tmp_path / "missing")], cwd=ROOT, capture_output=True, text=True)
