@@ -65,7 +65,7 @@ def test_broken_digests_fail_with_every_problem_and_keep_the_previous_pages(tmp_
 def test_cli_exit_statuses(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    (seeds / "001_a.txt")  # named by the digest rule.write_text(BROKEN, encoding="utf-8")
+    (seeds / "001_a.txt").write_text(BROKEN, encoding="utf-8")  # named by the digest rule
     check = [sys.executable, "-m", "tools", "check"]
     broken = subprocess.run([*check, str(seeds)], cwd=ROOT, capture_output=True, text=True)
     assert broken.returncode == 1
