@@ -13,9 +13,11 @@ BIN := $(VENV)/bin
 # STRICT=0 (or false, no, off): build the valid entries of a folder with problems.
 LENIENT := $(filter 0 false no off,$(STRICT))
 # -W --keep-going: every warning is reported, and any warning fails the build.
+# Paths are quoted (a SEEDS or BUILDDIR may hold spaces); a relative SEEDS is taken from the
+# checkout, the folder of conf.py, as Sphinx resolves paperkb_seeds.
 SPHINXBUILD = $(BIN)/python -m sphinx -b html -W --keep-going -q \
-	-d $(BUILDDIR)/doctrees -D "paperkb_seeds=$(abspath $(SEEDS))" -D paperkb_strict=$(STRICT) \
-	$(SPHINXOPTS) . $(BUILDDIR)/html
+	-d "$(BUILDDIR)/doctrees" -D "paperkb_seeds=$(SEEDS)" -D "paperkb_strict=$(STRICT)" \
+	$(SPHINXOPTS) . "$(BUILDDIR)/html"
 LINTED := tools tests benchmarks conf.py
 # `make clean` needs no virtual environment: `python -m tools clean` uses the standard library only.
 CLEAN_PYTHON := $(or $(wildcard $(BIN)/python),$(shell command -v $(PYTHON) || command -v python3))

@@ -120,3 +120,56 @@ def test_bibtex_titles_round_trip(title):
     expected = unicodedata.normalize("NFC", _tex_ligatures(title))
     assert unicodedata.normalize("NFC", _decode(parsed.entries["k"].fields["title"])) == expected
     assert unicodedata.normalize("NFC", _decode(library.entries[0].fields_dict["title"].value)) == expected
+
+
+# Metadata is input too: any metadata.toml gives entries or a MetadataError naming the file, and
+# whatever it loads reaches BibTeX as data (issue 11).
+_ANY = st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.dates(), st.datetimes(),
+                 st.lists(st.integers(), max_size=2))
+_PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs"))
+_TEXT = st.one_of(st.text(_PRINTABLE, max_size=12), st.sampled_from(
+    ["cs.CL}, note = {x", "{", "}", "$x$", "\\", "a}b{c", "%", "\u0000", "\x85", "x and y"]))
+_NAMES = st.lists(st.one_of(st.text(_PRINTABLE, min_size=1, max_size=10), st.sampled_from(
+    ["A} and {B", "{Ada} Lovelace", "$", "Ada \\\\ Lovelace", "", "{Barnes and Noble}, Ada",
+     "Ada {Barnes AND Noble}", "Ada and Lovelace"])), max_size=3)
+# Any value in any field (the load must name the problem), and well-typed values (which must reach
+# BibTeX as data).
+_WELL_TYPED = st.fixed_dictionaries({}, optional={
+    "title": _TEXT, "authors": _NAMES.filter(lambda names: all(n.strip() for n in names)),
+    "published": st.dates(), "primary_category": _TEXT, "categories": st.lists(_TEXT, max_size=2),
+    "complete": st.booleans()})
+_ANY_TYPED = st.dictionaries(st.sampled_from(["title", "authors", "published", "primary_category",
+                                              "categories", "complete", "sources", "note"]),
+                             _ANY | _TEXT | _NAMES, max_size=4)
+_TABLE = _WELL_TYPED | _ANY_TYPED
+_IDS = st.sampled_from(["2503.00001", "2503.00002", "2503.00003", "hep-th/9901001", "2513.00001"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_IDS, _TABLE, max_size=3))
+def test_metadata_loads_or_names_the_problem_and_reaches_bibtex_as_data(tmp_path_factory, tables):
+    import tomlkit
+
+    from tools import metadata
+    from tools.enrich import citation
+    from tools.model import Paper
+
+    path = tmp_path_factory.mktemp("meta") / "metadata.toml"
+    path.write_text(tomlkit.dumps(tables), encoding="utf-8")
+    try:
+        loaded = metadata.load(path)
+    except metadata.MetadataError as error:
+        assert str(error).startswith(f"{path}")
+        return
+    for arxiv_id, meta in loaded.items():
+        paper = Paper(arxiv_id, "Digest title", "中文", ("摘要",), "https://arxiv.org/abs/x", (), ())
+        text = bibtex.write([bibtex.entry(citation(paper, meta), "k")])
+        library = bibtexparser.parse_string(text)
+        assert not library.failed_blocks and [e.key for e in library.entries] == ["k"]
+        fields = library.entries[0].fields_dict
+        assert set(fields) <= {"title", "author", "key", "year", "month", "eprint", "archivePrefix",
+                               "primaryClass", "url"}, text
+        if meta.primary_category:
+            assert _decode(fields["primaryClass"].value) == meta.primary_category
+        parsed = pybtex.database.parse_string(text, "bibtex")
+        assert len(parsed.entries["k"].persons.get("author", [])) == len(meta.authors)

@@ -44,9 +44,43 @@ def parse_url(url: str) -> ArxivRef:
     if not match:
         raise NotArxiv(f"no arXiv identifier in the link: {url!r}")
     arxiv_id, version = match.group("id"), match.group("version")
-    if "/" not in arxiv_id and arxiv_id >= "1501" and len(arxiv_id) != 10:
-        raise NotArxiv(f"arXiv ids from 2015 on have five digits after the dot: {url!r}")
+    reason = id_problem(arxiv_id)
+    if reason:
+        raise NotArxiv(f"{reason}: {url!r}")
     return ArxivRef(arxiv_id, int(version) if version else None)
+
+
+def id_problem(arxiv_id: str) -> str | None:
+    """Why ``arxiv_id`` is not an id of arXiv's grammar, or None when it is one.
+
+    Old-style ids (``archive(.SUBJ)/YYMMNNN``) run from 9108 (August 1991) to
+    0703; new-style ``YYMM.NNNN`` from 0704 to 1412 and ``YYMM.NNNNN`` from
+    1501; in both the month is 01 to 12.
+    """
+    if not _ID_WITH_VERSION.fullmatch(arxiv_id) or "v" in arxiv_id.rsplit("/", 1)[-1]:
+        return "not an arXiv identifier"
+    old_style = "/" in arxiv_id
+    digits = arxiv_id.rsplit("/", 1)[-1]
+    yymm, month = digits[:4], int(digits[2:4])
+    if not 1 <= month <= 12:
+        return f"no month {digits[2:4]} in the arXiv identifier {arxiv_id}"
+    # Order yymm through the century break: old-style 91..99 come before 00..07.
+    ordered = ("19" if yymm >= "9108" else "20") + yymm
+    if old_style and not "199108" <= ordered <= "200703":
+        return f"old-style arXiv ids (archive/YYMMNNN) run from 9108 to 0703, not {yymm}: {arxiv_id}"
+    if not old_style:
+        number = digits.split(".", 1)[1]
+        if yymm < "0704":
+            return f"new-style arXiv ids (YYMM.NNNN) start in 0704, not {yymm}: {arxiv_id}"
+        if yymm < "1501" and len(number) != 4:
+            return f"arXiv ids before 2015 have four digits after the dot: {arxiv_id}"
+        if yymm >= "1501" and len(number) != 5:
+            return f"arXiv ids from 2015 on have five digits after the dot: {arxiv_id}"
+    return None
+
+
+def is_id(text: str) -> bool:
+    return id_problem(text) is None
 
 
 def abs_url(arxiv_id: str) -> str:
@@ -74,6 +108,6 @@ def year_month(arxiv_id: str) -> tuple[int, int]:
     """The submission month encoded in the id (``2503.x`` -> 2025-03)."""
     digits = arxiv_id.rsplit("/", 1)[-1][:4]
     yy, mm = int(digits[:2]), int(digits[2:4])
-    # Old-style ids start in 1991; new-style ids in 2007 (0704).
-    year = 1900 + yy if yy >= 91 else 2000 + yy
+    # Old-style ids run from 1991 to 2007; new-style ids start in 2007 (0704).
+    year = 1900 + yy if "/" in arxiv_id and yy >= 91 else 2000 + yy
     return year, mm

@@ -60,7 +60,7 @@ def entry(citation: Citation, key: str) -> BibEntry:
     fields = [Field("title", latex_title(citation.title))]
     if citation.authors:
         # A name without a given name is braced so BibTeX reads it as one family name.
-        names = " and ".join(latex_text(f"{family}, {given}") if given
+        names = " and ".join(f"{_name_part(family)}, {_name_part(given)}" if given
                              else "{" + latex_text(family) + "}"
                              for family, given in citation.authors)
         fields.append(Field("author", names))
@@ -73,9 +73,19 @@ def entry(citation: Citation, key: str) -> BibEntry:
     fields.append(month_field)
     fields += [Field("eprint", citation.arxiv_id), Field("archivePrefix", "arXiv")]
     if citation.primary_class:
-        fields.append(Field("primaryClass", citation.primary_class))
+        # Curated text like the title: encoded the same way, so that no value can close the field.
+        fields.append(Field("primaryClass", latex_text(citation.primary_class)))
     fields.append(Field("url", arxiv.abs_url(citation.arxiv_id)))
     return BibEntry("misc", key, fields)
+
+
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
+
+
+def _name_part(text: str) -> str:
+    """A family or given name: encoded, and braced when it holds an " and " (which would split it)."""
+    encoded = latex_text(text)
+    return "{" + encoded + "}" if _AND.search(text) else encoded
 
 
 def write(entries: Sequence[BibEntry]) -> str:

@@ -99,9 +99,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    from .lock import FolderLock
     from .pipeline import convert
 
-    result = _run(convert, args.seeds, args.docs, strict=args.strict)
+    with FolderLock(args.docs):  # not while a build of this checkout uses docs/
+        result = _run(convert, args.seeds, args.docs, strict=args.strict)
     summary = (f"{len(result.report.written)} files written, {len(result.report.removed)} removed"
                if result.report else "nothing written")
     return _report(result.problems, result.notices, summary)
@@ -118,10 +120,12 @@ def _run(stage: Callable[..., ConvertResult], seeds: Path, docs: Path, **options
 
 
 def _clean(args: argparse.Namespace) -> int:
+    from .lock import FolderLock
     from .write import sync
 
     try:
-        report = sync(_folder(args.docs, "docs"), {})
+        with FolderLock(_folder(args.docs, "docs")):
+            report = sync(args.docs, {})
     except OSError as error:
         raise UsageError(str(error)) from error
     print(f"removed {len(report.removed)} generated files from {args.docs}")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from typing import Any
 
 import tomlkit
 
+from . import arxiv
+from .text import control_characters
 from .write import write_if_changed
 
 FILENAME = "metadata.toml"
@@ -74,56 +77,116 @@ class PaperMeta:
         return self.origin != ORIGIN_API or self.checksum != self.fields_checksum()
 
 
+FIELDS = ("title", "authors", "published", "primary_category", "categories", "complete", "sources",
+          "origin", "checksum")
+
+
 def load(path: Path) -> dict[str, PaperMeta]:
-    """All entries of a metadata file; an absent file is an empty one."""
+    """All entries of a metadata file; an absent file is an empty one.
+
+    Raises :class:`MetadataError` naming the file, the line and the field
+    (``seeds/metadata.toml:12: authors: expected a list of strings``).
+    """
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except OSError as error:
+        raise MetadataError(f"{path}: cannot be read: {error.strerror or error}") from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise MetadataError(f"{path}:{line}: not UTF-8 (byte 0x{data[error.start]:02x}); "
+                            "save it as UTF-8") from error
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise MetadataError(f"{path}: {error}") from error
-    return {arxiv_id: _entry(arxiv_id, raw, path) for arxiv_id, raw in data.items()}
+    locate = _Locator(path, text)
+    return {arxiv_id: _entry(arxiv_id, raw, locate) for arxiv_id, raw in document.items()}
 
 
-def _entry(arxiv_id: str, raw: object, path: Path) -> PaperMeta:
-    where = f"{path}: [{arxiv_id!r}]"
+class _Locator:
+    """``file:line`` of a table or of a field in it (tomllib gives no positions)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def _header(self, arxiv_id: str) -> int | None:
+        quoted = "|".join(re.escape(form) for form in (f'"{arxiv_id}"', f"'{arxiv_id}'", arxiv_id))
+        # [id], ["id"], ['id'], or a dotted header that starts with it ([2503.18878] is 2503's)
+        header = re.compile(rf"\s*\[\s*(?:{quoted})\s*[\].]")
+        return next((n for n, line in enumerate(self.lines, 1) if header.match(line)), None)
+
+    def error(self, arxiv_id: str, field: str | None, message: str) -> MetadataError:
+        line = self._header(arxiv_id)
+        if line is not None and field is not None:
+            assignment = re.compile(rf"\s*(?:{re.escape(field)}|\"{re.escape(field)}\")\s*=")
+            for number in range(line + 1, len(self.lines) + 1):
+                text = self.lines[number - 1]
+                if text.lstrip().startswith("[") and not text.startswith((" ", "\t")):
+                    break  # the next table
+                if assignment.match(text):
+                    line = number
+                    break
+        where = f"{self.path}:{line}" if line is not None else f"{self.path}"
+        what = f"{field}: " if field else f"[{arxiv_id!r}]: "
+        return MetadataError(f"{where}: {what}{message}")
+
+
+def _entry(arxiv_id: str, raw: object, locate: _Locator) -> PaperMeta:
+    problem = arxiv.id_problem(arxiv_id)
+    if problem:
+        raise locate.error(arxiv_id, None, f"{problem} (a table per arXiv id, quoted: [\"2503.18878\"])")
     if not isinstance(raw, dict):
-        raise MetadataError(f"{where} must be a table")
-    authors = raw.get("authors", [])
-    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
-        raise MetadataError(f"{where}: authors must be a list of names")
+        raise locate.error(arxiv_id, None, "expected a table of fields")
+    for key in raw:
+        if key not in FIELDS:
+            raise locate.error(arxiv_id, key, f"unknown field (the fields are {', '.join(FIELDS)})")
+    authors = _strings(raw, "authors", arxiv_id, locate)
+    if not all(author.strip() for author in authors):
+        raise locate.error(arxiv_id, "authors", "expected a list of strings, none of them empty")
     published = raw.get("published")
-    if published is not None and not isinstance(published, dt.date):
-        raise MetadataError(f"{where}: published must be a date such as 2025-03-13")
-    title = _string(raw, "title", where, "") or ""
+    if published is not None and (not isinstance(published, dt.date) or isinstance(published, dt.datetime)):
+        raise locate.error(arxiv_id, "published", "expected a date such as 2025-03-13")
+    title = _string(raw, "title", arxiv_id, locate) or ""
     return PaperMeta(
         arxiv_id=arxiv_id, title=" ".join(title.split()), authors=tuple(a.strip() for a in authors),
-        published=published, primary_category=_string(raw, "primary_category", where, None),
-        categories=_strings(raw, "categories", where), complete=_boolean(raw, "complete", where),
-        sources=_strings(raw, "sources", where),
-        origin=_string(raw, "origin", where, ORIGIN_CURATED) or ORIGIN_CURATED,
-        checksum=_string(raw, "checksum", where, None))
+        published=published, primary_category=_string(raw, "primary_category", arxiv_id, locate),
+        categories=_strings(raw, "categories", arxiv_id, locate),
+        complete=_boolean(raw, "complete", arxiv_id, locate),
+        sources=_strings(raw, "sources", arxiv_id, locate),
+        origin=_string(raw, "origin", arxiv_id, locate) or ORIGIN_CURATED,
+        checksum=_string(raw, "checksum", arxiv_id, locate))
 
 
-def _string(raw: dict[str, Any], key: str, where: str, default: str | None) -> str | None:
-    value = raw.get(key, default)
-    if value is not None and not isinstance(value, str):
-        raise MetadataError(f"{where}: {key} must be a string")
+def _checked_text(value: str, key: str, arxiv_id: str, locate: _Locator) -> str:
+    found = control_characters(value)
+    if found:
+        raise locate.error(arxiv_id, key, f"control character(s) {', '.join(found)} are not allowed")
     return value
 
 
-def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+def _string(raw: dict[str, Any], key: str, arxiv_id: str, locate: _Locator) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise locate.error(arxiv_id, key, "expected a string")
+    return None if value is None else _checked_text(value, key, arxiv_id, locate)
+
+
+def _strings(raw: dict[str, Any], key: str, arxiv_id: str, locate: _Locator) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise MetadataError(f"{where}: {key} must be a list of strings")
-    return tuple(value)
+        raise locate.error(arxiv_id, key, "expected a list of strings")
+    return tuple(_checked_text(item, key, arxiv_id, locate) for item in value)
 
 
-def _boolean(raw: dict[str, Any], key: str, where: str) -> bool:
+def _boolean(raw: dict[str, Any], key: str, arxiv_id: str, locate: _Locator) -> bool:
     value = raw.get(key, True)
     if not isinstance(value, bool):
-        raise MetadataError(f"{where}: {key} must be true or false")
+        raise locate.error(arxiv_id, key, "expected true or false")
     return value
 
 

@@ -23,7 +23,8 @@ class SourceRef(NamedTuple):
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        # Line 0: the whole file (a file that is ignored, say).
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 
 class Problem(NamedTuple):

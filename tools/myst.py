@@ -15,11 +15,13 @@ import json
 import re
 
 from .markup import Emph, Inline, Link, Math, Strong, Text
+from .text import CONTROL
 
 _ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _WHITESPACE = re.compile(r"\s+")
-# C0 controls and DEL: never meaningful in a digest; CommonMark would turn NUL into U+FFFD.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters and noncharacters (tools/text.py): the parser has removed them from
+# digests already; CommonMark would turn NUL into U+FFFD.
+_CONTROL = CONTROL
 _SAFE_TARGET = re.compile(r"[A-Za-z0-9_./-]+")
 _CLASS_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _SAFE_URL = re.compile(r"https?://[^\s<>\\`]+")

@@ -23,6 +23,7 @@ import charset_normalizer
 
 from . import arxiv
 from .model import Entry, Problem, SourceRef
+from .text import control_characters, remove_control_characters
 
 HEADING_PREFIX = "## "
 # Only these three line endings; str.splitlines() would also split on form
@@ -37,21 +38,60 @@ _LINK_LINE = re.compile(r"\[(?P<title>.*)\]\((?P<url>[^()]*)\)")
 class ParseResult(NamedTuple):
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
+    notices: tuple[Problem, ...] = ()  # worth telling, never an error (control characters removed)
+
+
+# The naming rule, stated once: a digest is a file directly in the seeds folder
+# named NNN_<name>.txt: three or more digits (they order the digests), an
+# underscore, a name, the lower-case extension .txt.  Generated page names cannot
+# collide with a digest's (digests/<stem>: a stem starts with digits; index is not one).
+DIGEST_NAME = re.compile(r"[0-9]{3,}_[^/]+\.txt")
+# Files of the seeds folder that are input but not digests.
+OTHER_INPUTS = frozenset({"metadata.toml"})
+
+
+def is_digest_name(name: str) -> bool:
+    return DIGEST_NAME.fullmatch(name) is not None
 
 
 def digest_files(folder: Path) -> list[Path]:
-    """The digests of a folder, in the order their file names give."""
-    return sorted(p for p in folder.glob("*.txt") if p.is_file())
+    """The digests of a folder, in the order their file names give.
+
+    A path with a digest's name that is not a folder is a digest, even when it
+    cannot be read (a dangling link): parse_file then reports it.
+    """
+    return sorted((p for p in folder.iterdir() if is_digest_name(p.name) and not p.is_dir()),
+                  key=lambda p: p.name)
+
+
+def ignored_files(folder: Path) -> list[Problem]:
+    """Every entry of the seeds folder that is neither a digest nor another input, and why."""
+    ignored: list[Problem] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name in OTHER_INPUTS:
+            continue
+        if path.is_dir():
+            reason = "a folder: digests are files directly in the seeds folder"
+        elif is_digest_name(path.name):
+            continue
+        elif is_digest_name(path.name[:-4] + ".txt") and path.suffix.lower() == ".txt":
+            reason = "the extension must be lower-case .txt"
+        else:
+            reason = "not named NNN_<name>.txt (digits, an underscore, a name, .txt)"
+        ignored.append(Problem(SourceRef(path, 0), "ignored", f"ignored, not a digest: {reason}"))
+    return ignored
 
 
 def parse_folder(folder: Path) -> ParseResult:
     entries: list[Entry] = []
     problems: list[Problem] = []
+    notices: list[Problem] = ignored_files(folder)
     for path in digest_files(folder):
         result = parse_file(path)
         entries.extend(result.entries)
         problems.extend(result.problems)
-    return ParseResult(tuple(entries), tuple(problems))
+        notices.extend(result.notices)
+    return ParseResult(tuple(entries), tuple(problems), tuple(notices))
 
 
 def parse_file(path: Path) -> ParseResult:
@@ -73,6 +113,13 @@ def parse_text(text: str, path: Path) -> ParseResult:
     lines = [line.rstrip() for line in _LINE_BREAK.split(text.removeprefix("\ufeff"))]
     entries: list[Entry] = []
     problems: list[Problem] = []
+    notices: list[Problem] = []
+    for number, line in enumerate(lines):
+        found = control_characters(line)
+        if found:
+            lines[number] = remove_control_characters(line).rstrip()
+            notices.append(Problem(SourceRef(path, number + 1), "control-characters",
+                                   f"removed control character(s) {', '.join(found)}"))
     for block in _blocks(lines):
         if block.heading is None:
             first = next(n for n, line in block.body if line.strip())
@@ -86,7 +133,7 @@ def parse_text(text: str, path: Path) -> ParseResult:
             problems.append(entry_or_problem)
         else:
             entries.append(entry_or_problem)
-    return ParseResult(tuple(entries), tuple(problems))
+    return ParseResult(tuple(entries), tuple(problems), tuple(notices))
 
 
 class _Block(NamedTuple):

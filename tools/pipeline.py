@@ -44,11 +44,12 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
         raise FileNotFoundError(f"seeds folder not found: {seeds}")
     parsed = parse_folder(seeds)
     corpus = build_corpus(parsed.entries)
+    notices = parsed.notices + corpus.notices
     data = docs / "_data"
     knowledge = enrich(corpus, knowledge_data.load_taxonomy(data / "taxonomy.toml"),
                        knowledge_data.load_glossary(data / "glossary.toml"),
                        paper_metadata.load(seeds / paper_metadata.FILENAME))
     if (parsed.problems and strict) or not write:
-        return ConvertResult(len(parsed.entries), parsed.problems, corpus.notices, knowledge, None)
+        return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, None)
     report = sync(docs, render_site(knowledge))
-    return ConvertResult(len(parsed.entries), parsed.problems, corpus.notices, knowledge, report)
+    return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, report)

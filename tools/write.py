@@ -6,6 +6,9 @@
   renamed over the old one, so no reader ever sees half a file.
 * A file this module generated before (listed in the manifest) but no longer
   generates is removed; files it never generated are never touched.
+* The manifest lists every file before it is written (the union of the old
+  and new lists, then the new list once done), so that a run interrupted half
+  way leaves no generated file the next run would not know to remove.
 
 It knows nothing about papers: it moves text into files.
 """
@@ -32,6 +35,8 @@ def sync(folder: Path, files: Mapping[str, str], manifest: str = MANIFEST) -> Wr
     """Make ``folder`` hold exactly ``files`` among the files it generated."""
     folder.mkdir(parents=True, exist_ok=True)
     previous = _read_manifest(folder / manifest)
+    if not set(files) <= previous:
+        write_if_changed(folder / manifest, json.dumps(sorted(previous | set(files)), indent=1) + "\n")
     written: list[str] = []
     unchanged = 0
     for relative, text in sorted(files.items()):

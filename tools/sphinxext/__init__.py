@@ -6,7 +6,8 @@ sources, ``citation`` adds the citation styles and meta tags, ``exports``
 copies the citation exports into the site, ``navigation`` marks pages whose
 cross-page context changed, ``search`` fixes and tunes the Chinese search,
 ``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
-browser code looks up their fixed ids, ``report`` records what a build did;
+browser code looks up their fixed ids, ``report`` records what a build did, ``integrity`` keeps
+builds from being left half-done or mixed (a lock, an unfinished-build marker);
 ``compat`` lists every reliance on a dependency's internals and guards it.
 """
 
@@ -19,6 +20,7 @@ from .citation import setup_citation
 from .compat import check_versions
 from .convert import setup_convert
 from .exports import setup_exports
+from .integrity import setup_integrity
 from .navigation import setup_navigation
 from .report import setup_report
 from .roles import setup_roles
@@ -27,6 +29,7 @@ from .search import setup_search
 
 def setup(app: Sphinx) -> dict[str, object]:
     check_versions()  # overrides of dependency internals: stop on an untested version
+    setup_integrity(app)
     setup_convert(app)
     setup_anchors(app)
     setup_citation(app)

@@ -22,7 +22,8 @@ from typing import Any
 
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
-from pybtex.richtext import Text
+from pybtex.richtext import BaseMultipartText, Protected, String, Text
+from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import FieldIsMissing, join, node, sentence
 from sphinx.application import Sphinx
@@ -57,8 +58,32 @@ def shortened_names(children: list[Any], context: dict[str, Any], role: str, **k
     return join(**kwargs)[names].format_data(context)
 
 
+# pybtex reads a field as LaTeX (latexcodec, then braces): the ten characters tools/bibtex.py
+# encodes come out as their LaTeX source ("\\$", "\\textbraceleft"), each alone in a
+# protected group ("{\\$}"). Such a group is shown as the character it encodes.
+_ENCODED = {r"\$": "$", r"\textbraceleft": "{", r"\textbraceright": "}", "\\": "\\",
+            r"\textbackslash": "\\", r"\textasciicircum": "^", r"\textasciitilde": "~",
+            r"\%": "%", r"\&": "&", r"\#": "#", r"\_": "_"}
+
+
+def shown_as_read(text: Any) -> Any:
+    """pybtex rich text with every encoded special character shown as the character."""
+    if isinstance(text, Protected) and len(text.parts) == 1 and isinstance(text.parts[0], String):
+        character = _ENCODED.get(text.parts[0].value.strip())
+        if character is not None:
+            return String(character)
+    if isinstance(text, BaseMultipartText):
+        return text._create_similar([shown_as_read(part) for part in text.parts])
+    return text
+
+
 class ShortenedAuthorsStyle(PlainStyle):  # type: ignore[misc]  # pybtex has no type information
     default_sorting_style = "author_year_title"
+
+    def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
+        """The bibliography entry and its tooltip, with titles and names as readers read them."""
+        formatted = super().format_entry(label, entry, bib_data=bib_data)
+        return FormattedEntry(formatted.key, shown_as_read(formatted.text), formatted.label)
 
     def format_names(self, role: str, as_sentence: bool = True) -> Any:
         formatted = shortened_names(role, sep=", ", sep2=" and ", last_sep=", and ")

@@ -65,9 +65,12 @@ OVERRIDES = (
              "half of a no-change build at 1,000 papers",
              "not reported upstream yet"),
     Override("citation.ShortenedAuthorsStyle, RoundAuthorYearStyle", "sphinxcontrib-bibtex",
-             "pybtex's plain style internals (format_names, the names node) and sphinxcontrib-bibtex's "
+             "pybtex's plain style internals (format_names, the names node, format_entry; rich text "
+             "parts rebuilt with the private _create_similar) and sphinxcontrib-bibtex's "
              "AuthorYearReferenceStyle dataclass fields",
-             "Chicago-style shortened author lists and round brackets",
+             "Chicago-style shortened author lists and round brackets; bibliography entries and "
+             "tooltips show `$`, `{`, `}` and the other encoded characters as themselves, not as "
+             "LaTeX source",
              "documented extension points (pybtex plugins, sphinxcontrib-bibtex styles)"),
     Override("navigation.page_contexts", "sphinxcontrib-bibtex",
              "BibtexDomain.citations and .citation_refs and their formatted_entry",
@@ -80,10 +83,22 @@ OVERRIDES = (
              "Read the Docs runs Sphinx with the folder of conf.py as source folder; the pages live "
              "in docs/ and must be served at papers/<id>.html",
              "none: Sphinx has no setting for a source folder other than the command's"),
-    Override("exports.on_build_finished", "sphinx",
+    Override("integrity.on_build_finished", "sphinx",
              "Builder.get_outfilename for documents that are gone",
              "Sphinx forgets a removed source but leaves its HTML page in the output folder",
              "sphinx-doc/sphinx#5908 (closed), #14327 (open proposal); unchanged in 9.1.1"),
+    Override("integrity.on_config_inited", "sphinx",
+             "the environment is loaded from <doctrees>/environment.pickle after config-inited (a "
+             "missing file gives a fresh one), and the previous searchindex.js is loaded when writing",
+             "Sphinx saves the environment before writing and deletes it only on an Exception: after "
+             "Ctrl-C or a kill while writing, the next build trusted pages and an index never written",
+             "not reported upstream yet"),
+    Override("search.restore_index_entries", "sphinx",
+             "IndexBuilder._index_entries (private) and the 'docnames' and 'indexentries' of "
+             "searchindex.js",
+             "Sphinx collects index entries only from the pages written in a build and does not load "
+             "them from the previous index: a second build with no change lost the glossary's entries",
+             "not reported upstream yet"),
     Override("docs/_static/paperkb-search.js", "sphinx",
              "searchtools.js: Search.query is replaced, Search._index and Search.output are read",
              "Chinese query segmentation against the index vocabulary, and the ranking",

@@ -6,9 +6,7 @@ after a successful build they are synchronised into the site root: written
 only when changed, removed when their paper or topic is gone (a manifest in
 the output folder says which files are ours).
 
-Sphinx forgets a removed source but leaves its HTML page in the output folder;
-the pages of papers removed from the digests are deleted here too, so that an
-incremental build keeps matching a clean one.
+The HTML pages of documents that are gone are removed by ``integrity.py``.
 """
 
 from __future__ import annotations
@@ -17,20 +15,11 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.environment import BuildEnvironment
 
 from ..layout import EXPORT_DIR
 from ..write import sync
 
 MANIFEST = ".paperkb-exports.json"
-_REMOVED = "paperkb_removed_docs"
-
-
-def on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str],
-                        changed: set[str], removed: set[str]) -> list[str]:
-    setattr(env, _REMOVED, sorted(removed))
-    return []
-
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
@@ -40,11 +29,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     files = {path.relative_to(export).as_posix(): path.read_text(encoding="utf-8")
              for path in sorted(export.rglob("*")) if path.is_file()}
     sync(outdir, files, manifest=MANIFEST)
-    builder = app.builder
-    for docname in getattr(app.env, _REMOVED, []):
-        Path(builder.get_outfilename(docname)).unlink(missing_ok=True)
 
 
 def setup_exports(app: Sphinx) -> None:
-    app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("build-finished", on_build_finished)

@@ -32,6 +32,18 @@ browser side is ``docs/_static/paperkb-search.js`` with the template
 * Terms with no page left.  Sphinx prunes removed or rewritten pages from each
   term's page set but keeps the term; ``drop_empty_terms`` removes such terms
   before the index is written (README.md, "Overrides").
+
+* Index entries of pages not rewritten.  The glossary's terms are index
+  entries (``indexentries`` in searchindex.js); Sphinx collects them only from
+  the pages written in this build and does not load them back from the
+  previous index, so a second build with no change lost them.
+  ``restore_index_entries`` takes the entries of the pages not written from
+  the previous searchindex.js (the output of the last finished build:
+  ``integrity.py`` discards it after an unfinished one).
+
+* jieba's cache (``jieba.cache``) goes into the doctrees folder, not into the
+  system's temporary folder: a build writes only into the checkout and its
+  build folder.
 """
 
 from __future__ import annotations
@@ -43,12 +55,15 @@ from typing import Any
 
 import jieba
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.search.zh import SearchChinese
 
 from .. import layout
 
 _ATTRIBUTE = "paperkb_search_dict"
+_WRITTEN = "paperkb_written_docs"
 jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict..." on every build
 
 
@@ -90,6 +105,59 @@ def on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str],
     return []
 
 
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    doctrees = Path(app.doctreedir)
+    doctrees.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(doctrees)
+
+
+def _note_written(app: Sphinx, doctree: object, docname: str) -> None:
+    written: set[str] = getattr(app.builder, _WRITTEN, set())
+    written.add(docname)
+    setattr(app.builder, _WRITTEN, written)
+
+
+def _previous_index_entries(builder: StandaloneHTMLBuilder) -> dict[str, list[tuple[str, str, str]]]:
+    """docname -> index entries, as the previous searchindex.js holds them (empty if none)."""
+    try:
+        text = (Path(builder.outdir) / builder.searchindex_filename).read_text(encoding="utf-8")
+        frozen = builder.indexer_format.loads(text)
+        docnames = frozen["docnames"]
+        result: dict[str, list[tuple[str, str, str]]] = {}
+        for entry, places in frozen["indexentries"].items():
+            for index, target, main in places:
+                result.setdefault(docnames[index], []).append((entry, target, "main" if main else ""))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return {}
+    return {docname: sorted(entries) for docname, entries in result.items()}
+
+
+def restore_index_entries(app: Sphinx) -> None:
+    """Keep the index entries of the pages this build did not rewrite (see the module docstring)."""
+    builder = app.builder
+    indexer = getattr(builder, "indexer", None)
+    entries: dict[str, list[tuple[str, str, str]]] | None = getattr(indexer, "_index_entries", None)
+    if entries is None or not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    written: set[str] = getattr(builder, _WRITTEN, set())
+    previous = _previous_index_entries(builder)
+    current: dict[str, list[tuple[str, str, str]]] = {}
+    for docname in sorted(app.env.all_docs):  # a fixed order, whichever pages were written
+        if docname in written:
+            if docname in entries:
+                current[docname] = entries[docname]
+        elif docname in previous:
+            current[docname] = previous[docname]
+    entries.clear()
+    entries.update(current)
+
+
+def finish_index(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """html-collect-pages: after every page was indexed, before the index is written."""
+    restore_index_entries(app)
+    return drop_empty_terms(app)
+
+
 def drop_empty_terms(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     """Remove index terms that no page holds any more.
 
@@ -117,5 +185,7 @@ def add_layout(app: Sphinx, pagename: str, templatename: str, context: dict[str,
 def setup_search(app: Sphinx) -> None:
     app.add_search_language(ChineseSearch)
     app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("html-collect-pages", drop_empty_terms)
+    app.connect("config-inited", on_config_inited)
+    app.connect("doctree-resolved", _note_written)
+    app.connect("html-collect-pages", finish_index)
     app.connect("html-page-context", add_layout)

@@ -1,0 +1,74 @@
+"""One build of a checkout at a time: an advisory lock on a file in the docs folder.
+
+The converter writes the generated pages into ``docs/`` and Sphinx then reads
+them: two builds of one checkout at once (different ``SEEDS`` or ``BUILDDIR``)
+would mix their pages.  Whoever writes ``docs/`` (a Sphinx build, from its
+``config-inited`` to its end; ``python -m tools convert`` and ``clean``) holds
+an exclusive ``flock`` on ``docs/.paperkb.lock``; a second one waits, saying
+for whom.  The operating system releases the lock when the process ends, even
+when it is killed, so a lock can never be left behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+LOCK_FILE = ".paperkb.lock"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class FolderLock:
+    """An exclusive lock on ``<folder>/.paperkb.lock``, waited for with a message."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / LOCK_FILE
+        self._handle: TextIO | None = None
+
+    def acquire(self, say: Callable[[str], None] = _say) -> None:
+        if self._handle is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+                say(f"paper-kb: waiting for another build of this checkout (pid {holder}) "
+                    f"to finish ({self.path})…")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        except BaseException:
+            handle.close()
+            raise
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is None:
+            return
+        handle, self._handle = self._handle, None
+        try:
+            handle.seek(0)
+            handle.truncate()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def __enter__(self) -> FolderLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -1,0 +1,138 @@
+"""Builds that cannot be left half-done, nor mixed with another build.
+
+* **One build of a checkout at a time.**  From ``config-inited`` (before the
+  converter writes ``docs/``) to the end of the build, the build holds the lock
+  of ``tools/lock.py`` on the docs folder; a second build of the same checkout
+  waits for it, saying so, instead of mixing its pages with the first's.
+
+* **An unfinished build is never trusted.**  Sphinx saves its environment
+  (``environment.pickle``) after reading, before writing; a build interrupted
+  while writing (Ctrl-C, a kill, a crash, a full disk) leaves an environment
+  that says every page is done while pages and ``searchindex.js`` are not, and
+  Sphinx deletes the environment only on an ``Exception``, not on Ctrl-C or a
+  kill.  So a marker (``<doctrees>/paperkb-incomplete``) is written once the
+  converter has run and removed only when the build has finished without an
+  error and without a warning (a warning fails the build with ``-W``, and a
+  later build that re-read nothing would not repeat it and exit 0).  A build
+  that finds the marker discards what the unfinished build left (the saved
+  environment and ``searchindex.js``), says so, and builds everything again:
+  the result is the clean build's.
+
+* **Pages that are gone are removed,** even after such a discarded build, when
+  Sphinx no longer knows which documents were removed: the pages a build may
+  have written are listed in ``<doctrees>/paperkb-pages.json`` (written before
+  the write phase, as the union with the previous list, and after a finished
+  build, as the documents of the site); a listed page whose document is gone
+  is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+
+from ..lock import FolderLock
+from ..write import write_if_changed
+
+MARKER = "paperkb-incomplete"
+PAGES = "paperkb-pages.json"
+_LOCKS: dict[Path, FolderLock] = {}
+
+
+class _WarningCounter(logging.Handler):
+    """Counts the warnings Sphinx logs (through the standard logging module, logger "sphinx")."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_WARNINGS: dict[Path, _WarningCounter] = {}
+
+
+def docs_folder(app: Sphinx, config: Config) -> Path:
+    return (Path(app.confdir) / str(config.paperkb_docs)).resolve()
+
+
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    """Take the checkout's lock; discard what an unfinished previous build left."""
+    docs = docs_folder(app, config)
+    lock = _LOCKS.setdefault(docs, FolderLock(docs))
+    lock.acquire()
+    counter = _WARNINGS.setdefault(Path(app.doctreedir), _WarningCounter())
+    counter.count = 0
+    logging.getLogger("sphinx").addHandler(counter)
+    doctrees = Path(app.doctreedir)
+    marker = doctrees / MARKER
+    if marker.exists():
+        print(f"paper-kb: the previous build into {app.outdir} did not finish (interrupted or "
+              "failed); its saved state is discarded and every page is built again",
+              file=sys.stderr, flush=True)
+        (doctrees / ENV_PICKLE_FILENAME).unlink(missing_ok=True)
+        (Path(app.outdir) / StandaloneHTMLBuilder.searchindex_filename).unlink(missing_ok=True)
+
+
+def mark_started(app: Sphinx, config: Config) -> None:
+    """After the conversion: from here on, an interruption leaves state to discard."""
+    doctrees = Path(app.doctreedir)
+    doctrees.mkdir(parents=True, exist_ok=True)
+    write_if_changed(doctrees / MARKER, f"{os.getpid()}\n")
+
+
+def _listed_pages(app: Sphinx) -> set[str]:
+    try:
+        names = json.loads((Path(app.doctreedir) / PAGES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {name for name in names if isinstance(name, str)} if isinstance(names, list) else set()
+
+
+def _save_pages(app: Sphinx, docnames: set[str]) -> None:
+    write_if_changed(Path(app.doctreedir) / PAGES, json.dumps(sorted(docnames), indent=0) + "\n")
+
+
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Before any page is written: every page this build may write is listed."""
+    _save_pages(app, _listed_pages(app) | set(env.found_docs))
+    return []
+
+
+def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    counter = _WARNINGS.get(Path(app.doctreedir))
+    if counter is not None:
+        logging.getLogger("sphinx").removeHandler(counter)
+    try:
+        if exception is not None:
+            return  # the marker stays: the next build starts afresh
+        if counter is not None and counter.count:
+            return  # a build with warnings is not finished either: the next one redoes it
+        if isinstance(app.builder, StandaloneHTMLBuilder):
+            current = set(app.env.all_docs)
+            for docname in sorted(_listed_pages(app) - current):
+                Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
+            _save_pages(app, current)
+        (Path(app.doctreedir) / MARKER).unlink(missing_ok=True)
+    finally:
+        lock = _LOCKS.get(docs_folder(app, app.config))
+        if lock is not None:
+            lock.release()
+
+
+def setup_integrity(app: Sphinx) -> None:
+    # Before the converter (priority 100) writes docs/, and after it.
+    app.connect("config-inited", on_config_inited, priority=50)
+    app.connect("config-inited", mark_started, priority=150)
+    app.connect("env-updated", on_env_updated)
+    # Last: after the exports are synchronised and the build report written.
+    app.connect("build-finished", on_build_finished, priority=900)
