@@ -156,3 +156,4 @@ def test_likely_encoding_is_named(tmp_path, encoding, named):
     path.write_bytes(text.encode(encoding))
     (problem,) = parse_file(path).problems
     assert f"likely {named}" in problem.reason
+

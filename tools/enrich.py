@@ -120,10 +120,12 @@ def related_papers(topics: dict[str, tuple[str, ...]],
                    terms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """For each paper, the papers sharing the most topics and glossary terms.
 
-    Cosine similarity of the feature sets; ties go to the newer paper, then the
-    smaller id, so the result does not depend on the order papers were read in.
-    Papers are compared only with those they share a feature with (an inverted
-    index), not with every other paper.
+    Cosine similarity of the feature sets; ties go to the older paper (by the
+    month of its id, then its id), so the result does not depend on the order
+    papers were read in, and a new digest enters a paper's list only where one
+    of its papers is strictly more related than the ones listed: the other
+    pages stay as they were and are not rebuilt.  Papers are compared only with
+    those they share a feature with (an inverted index), not with every other paper.
     """
     features = {pid: {f"topic:{t}" for t in topics[pid]} | {f"term:{t}" for t in terms[pid]}
                 for pid in topics}
@@ -131,11 +133,12 @@ def related_papers(topics: dict[str, tuple[str, ...]],
     for pid, mine in features.items():
         for feature in mine:
             holders.setdefault(feature, []).append(pid)
-    newest_first = {pid: tuple(-n for n in arxiv.year_month(pid)) for pid in features}
+    oldest_first = {pid: arxiv.year_month(pid) for pid in features}
     related: dict[str, tuple[str, ...]] = {}
     for pid, mine in features.items():
         shared = Counter(other for feature in mine for other in holders[feature] if other != pid)
-        scored = ((-count / math.sqrt(len(mine) * len(features[other])), newest_first[other], other)
+        # Rounded, so that equal similarities computed in another order compare equal.
+        scored = ((-round(count / math.sqrt(len(mine) * len(features[other])), 9), oldest_first[other], other)
                   for other, count in shared.items())
         related[pid] = tuple(other for *_, other in heapq.nsmallest(RELATED_LIMIT, scored))
     return related
