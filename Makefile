@@ -47,15 +47,16 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 
 venv: $(BIN)/.runtime
 
-# The checker first: digest problems are listed as file:line and the build stops
-# before Sphinx starts (the same checks run inside Sphinx for sphinx-build and
-# Read the Docs, where they end the build with Sphinx's error report).
+# Nothing changed since the last build of $(BUILDDIR) (tools/uptodate.py): done, without
+# starting Sphinx. Else the checker first: digest problems are listed as file:line and
+# the build stops before Sphinx starts (the same checks run inside Sphinx for
+# sphinx-build and Read the Docs, where they end the build with Sphinx's error report).
+INPUTS = "$(SEEDS)" "$(BUILDDIR)" -- "STRICT=$(STRICT)" $(SPHINXOPTS)
 html: $(BIN)/.runtime
-ifeq ($(LENIENT),)
-	@$(BIN)/python -m tools check "$(SEEDS)"
-endif
-	$(SPHINXBUILD)
-	@echo "Built $(BUILDDIR)/html/index.html"
+	@if $(BIN)/python -m tools uptodate $(INPUTS); then exit 0; fi; \
+	$(if $(LENIENT),,$(BIN)/python -m tools check "$(SEEDS)" &&) \
+	$(SPHINXBUILD) && $(BIN)/python -m tools uptodate --record $(INPUTS) && \
+	echo "Built $(BUILDDIR)/html/index.html"
 
 test: $(BIN)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,7 +1,8 @@
 """Command line: ``python -m tools {check,convert,clean,metadata,import-metadata}``.
 
 Exit status (README.md, "Exit statuses"): 0 when all went well; 1 when a digest
-has problems (each printed as ``file:line: reason``); 2 for a usage or I/O
+has problems (each printed as ``file:line: reason``), or (``uptodate``) when the
+build folder is not the build of the inputs; 2 for a usage or I/O
 error (bad arguments, a missing folder or file, a malformed taxonomy, glossary,
 metadata or JSON file), printed as one line without a traceback; 3 when the
 arXiv API cannot be reached (``metadata``; the file is then left unchanged).
@@ -50,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--docs", type=Path, default=Path("docs"),
                        help="the docs folder whose taxonomy and glossary (_data/) to check too")
     check.set_defaults(run=_check)
+    uptodate = commands.add_parser(
+        "uptodate", help="exit 0 when BUILDDIR already holds the build of these inputs, else 1")
+    uptodate.add_argument("seeds", type=Path)
+    uptodate.add_argument("builddir", type=Path)
+    uptodate.add_argument("options", nargs="*", help="the build's options, after --")
+    uptodate.add_argument("--record", action="store_true",
+                          help="record the inputs of the build that just succeeded")
+    uptodate.set_defaults(run=_uptodate)
     convert = commands.add_parser("convert", help="write the generated pages into a docs folder")
     convert.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
     convert.add_argument("--docs", type=Path, default=Path("docs"))
@@ -117,6 +126,22 @@ def _run(stage: Callable[..., ConvertResult], seeds: Path, docs: Path, **options
         return stage(_folder(seeds, "seeds"), docs, **options)
     except (KnowledgeError, MetadataError, OSError) as error:
         raise UsageError(str(error)) from error
+
+
+def _uptodate(args: argparse.Namespace) -> int:
+    from . import uptodate
+
+    root = Path(__file__).resolve().parent.parent  # the checkout this tools package is in
+    try:
+        if args.record:
+            uptodate.record(root, _folder(args.seeds, "seeds"), args.builddir, args.options)
+            return EXIT_OK
+        if uptodate.is_up_to_date(root, _folder(args.seeds, "seeds"), args.builddir, args.options):
+            print(f"{args.builddir}/html is up to date: nothing changed since its last build")
+            return EXIT_OK
+    except OSError as error:
+        raise UsageError(str(error)) from error
+    return EXIT_PROBLEMS
 
 
 def _clean(args: argparse.Namespace) -> int:

@@ -40,6 +40,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from ..lock import FolderLock
+from ..uptodate import STAMP
 from ..write import write_if_changed
 
 MARKER = "paperkb-incomplete"
@@ -74,6 +75,8 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     counter.count = 0
     logging.getLogger("sphinx").addHandler(counter)
     doctrees = Path(app.doctreedir)
+    # Whatever this build does, the folder is no longer the build make recorded.
+    (doctrees / STAMP).unlink(missing_ok=True)
     marker = doctrees / MARKER
     if marker.exists():
         print(f"paper-kb: the previous build into {app.outdir} did not finish (interrupted or "

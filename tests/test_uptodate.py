@@ -1,0 +1,74 @@
+"""``make html`` with nothing changed does not start Sphinx; any change, or another build, does."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools import uptodate
+
+from .conftest import SEEDS, project_with_makefile, run_make, sphinx_build
+
+pytestmark = pytest.mark.slow
+
+
+def _sphinx_ran(out: Path, before: int | None) -> bool:
+    """Whether a build wrote its report since ``before`` (its mtime then)."""
+    report = out / "doctrees" / "paperkb-build.json"
+    return report.stat().st_mtime_ns != before
+
+
+def _report_mtime(out: Path) -> int:
+    return (out / "doctrees" / "paperkb-build.json").stat().st_mtime_ns
+
+
+def test_nothing_changed_means_no_sphinx_and_any_change_means_a_build(tmp_path):
+    project = project_with_makefile(tmp_path / "project")
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(SEEDS, seeds)
+
+    def make(*args: str) -> str:
+        run = run_make(project, "html", f"SEEDS={seeds}", f"BUILDDIR={out}", *args)
+        assert run.returncode == 0, run.stdout + run.stderr
+        return run.stdout
+
+    make()
+    assert uptodate.stamp_path(out).is_file()
+    before = _report_mtime(out)
+    assert "up to date" in make() and not _sphinx_ran(out, before)
+
+    # A changed digest, a changed option: Sphinx runs.
+    digest = sorted(seeds.glob("*.txt"))[0]
+    digest.write_text(digest.read_text(encoding="utf-8") + "\n## Added Later\n"
+                      "[后来加入](https://arxiv.org/abs/2503.99999)\n\n一段摘要。\n", encoding="utf-8")
+    make()
+    assert _sphinx_ran(out, before) and (out / "html" / "papers" / "2503.99999.html").is_file()
+    before = _report_mtime(out)
+    make("STRICT=0")
+    assert _sphinx_ran(out, before)
+
+    # A build into the folder by other means (here another seeds folder) voids the record.
+    sphinx_build(project, SEEDS, out)
+    assert not uptodate.stamp_path(out).exists()
+    before = _report_mtime(out)
+    make("STRICT=0")
+    assert _sphinx_ran(out, before) and (out / "html" / "papers" / "2503.99999.html").is_file()
+
+
+def test_the_fingerprint_covers_seeds_sources_and_options_not_generated_pages(tmp_path):
+    project = project_with_makefile(tmp_path / "project")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    first = uptodate.fingerprint(project, seeds, ["STRICT=1"])
+    assert uptodate.fingerprint(project, seeds, ["STRICT=0"]) != first
+    run_make(project, "html", f"SEEDS={seeds}", f"BUILDDIR={tmp_path / 'out'}")
+    assert uptodate.fingerprint(project, seeds, ["STRICT=1"]) == first  # the generated pages don't count
+    (seeds / "metadata.toml").write_text("", encoding="utf-8")
+    assert uptodate.fingerprint(project, seeds, ["STRICT=1"]) != first
+    (project / "docs" / "_templates" / "sitenav.html").write_text("<p>changed</p>", encoding="utf-8")
+    (project / "tools" / "templates" / "paper.md.jinja").write_text("# changed\n", encoding="utf-8")
+    changed = uptodate.fingerprint(project, seeds, ["STRICT=1"])
+    (project / "tools" / "templates" / "paper.md.jinja").write_text("# changed again\n", encoding="utf-8")
+    assert uptodate.fingerprint(project, seeds, ["STRICT=1"]) != changed
