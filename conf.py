@@ -64,10 +64,6 @@ html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 
-# MathJax typesets only the formulas Sphinx emitted (elements of class "math"),
-# never TeX-looking digest text elsewhere on a page; its ui/safe extension
-# filters URLs, classes and styles inside formulas.
-mathjax4_config = {
-    "loader": {"load": ["ui/safe"]},
-    "startup": {"elements": [".math"]},
-}
+# Formulas become MathML at build time (tools/sphinxext/mathml.py, latex2mathml):
+# no CDN and no script, so they render offline and from file://.
+html_math_renderer = "mathml"

@@ -7,7 +7,8 @@ copies the citation exports into the site, ``navigation`` marks pages whose
 cross-page context changed, ``search`` fixes and tunes the Chinese search,
 ``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
 browser code looks up their fixed ids, ``report`` records what a build did;
-``compat`` lists every reliance on a dependency's internals and guards it.
+``mathml`` renders formulas
+at build time; ``compat`` lists every reliance on a dependency's internals and guards it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .citation import setup_citation
 from .compat import check_versions
 from .convert import setup_convert
 from .exports import setup_exports
+from .mathml import setup_mathml
 from .navigation import setup_navigation
 from .report import setup_report
 from .roles import setup_roles
@@ -31,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_anchors(app)
     setup_citation(app)
     setup_exports(app)
+    setup_mathml(app)
     setup_navigation(app)
     setup_search(app)
     setup_roles(app)
