@@ -55,10 +55,10 @@ html_title = "paper-kb · 论文知识库"
 html_theme_options = {
     "description": "arXiv paper digests, cross-referenced · arXiv 论文摘要知识库",
     "fixed_sidebar": False,
-    "show_relbars": True,
+    "show_relbar_bottom": True,
     "page_width": "1100px",
 }
-html_sidebars = {"**": ["about.html", "searchfield.html", "sitenav.html", "relations.html"]}
+html_sidebars = {"**": ["sitenav.html", "relations.html"]}  # search is in the top bar (layout.html)
 html_css_files = ["paperkb.css"]
 html_last_updated_fmt = None
 html_copy_source = False

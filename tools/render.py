@@ -46,6 +46,8 @@ def _environment() -> jinja2.Environment:
         abstract_markup=lambda text: myst.inline(markup.tokenize(text)),
         title_markup=lambda text: myst.inline(markup.tokenize(text)),
         classes=myst.classes,
+        # A macro's output is template text whose values were escaped as it rendered.
+        macro=lambda text: myst.MyST(str(text)),
         byline=byline,
         snippet=snippet,
         link=lambda text, url: myst.link(str(text), url),
@@ -169,7 +171,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     latest = digests[-1] if digests else None
     files["index.md"] = env.get_template("index.md.jinja").render(
         latest=latest, latest_papers=[knowledge.papers[pid] for pid in latest.paper_ids] if latest else [],
-        earlier=list(reversed(digests[:-1])), digest_pages=digest_pages, topic_names=topic_names,
+        earlier=list(reversed(digests[:-1])), digest_pages=digest_pages, topic_names=topic_zh,
         topics=sorted(((t, topic_counts[t.slug]) for t in used_topics), key=lambda tc: -tc[1]),
         months=month_counts,
         counts={"papers": len(knowledge.papers), "topics": len(used_topics),
