@@ -6,6 +6,7 @@ README.md).  Sources live in ``docs/``; this file stays at the repository
 root so that Read the Docs and a plain ``sphinx-build .`` find it.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,8 +21,22 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
     "tools.sphinxext",
 ]
+
+# The site's address: links in feed.xml and sitemap.xml, canonical and Open Graph
+# URLs.  Read the Docs sets READTHEDOCS_CANONICAL_URL; elsewhere set PAPERKB_BASEURL.
+html_baseurl = os.environ.get("PAPERKB_BASEURL") or os.environ.get(
+    "READTHEDOCS_CANONICAL_URL", "https://paper-kb.readthedocs.io/en/latest/")
+sitemap_url_scheme = "{link}"  # one language, one version: no prefix
+# Link previews: Open Graph and Twitter card tags; our own description meta is kept.
+ogp_site_url = html_baseurl
+ogp_site_name = "paper-kb · 论文知识库"
+ogp_enable_meta_description = False
+ogp_social_cards = {"enable": False}  # no generated images (they would need matplotlib)
+ogp_custom_meta_tags = ('<meta name="twitter:card" content="summary">',)
 
 # Read the Docs passes -D language=en: the UI language follows it, the search
 # language does not (html_search_language is what the index uses).
@@ -60,6 +75,7 @@ html_theme_options = {
 }
 html_sidebars = {"**": ["sitenav.html", "relations.html"]}  # search is in the top bar (layout.html)
 html_css_files = ["paperkb.css"]
+html_favicon = "docs/_static/favicon.svg"
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False

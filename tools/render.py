@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from . import arxiv, bibtex, layout, markup, myst
+from .datafiles import render_papers_json
 from .enrich import EnrichedPaper, Knowledge
 from .exports import bibtex_entries, highwire, render_exports
 from .knowledge import search_words
@@ -179,12 +180,34 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
 
     term_papers = {term.term: [p for p in knowledge.papers.values() if term.term in p.terms]
                    for term in glossary.terms}
+    ordered = sorted(glossary.terms, key=lambda term: term.term.casefold())
+    groups: dict[str, list[object]] = {}
+    for term in ordered:
+        groups.setdefault(term.term[0].upper(), []).append(term)
+    names = {term.term: _other_names(term.term, term.term_zh, [a.text for a in term.aliases])
+             for term in ordered}
     files["glossary.md"] = env.get_template("glossary.md.jinja").render(
-        terms=glossary.terms, term_papers=term_papers)
+        terms=ordered, groups=list(groups.items()), names=names,
+        term_papers={term: knowledge.newest_first(items) for term, items in term_papers.items()})
     files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
     files.update(render_exports(knowledge, used_topics, entries))
+    files.update(render_papers_json(knowledge, digest_pages))
     return files
+
+
+def _other_names(term: str, term_zh: str, aliases: list[str]) -> list[str]:
+    """Abbreviations and other names of a term, for the reader: not the term itself, its
+    Chinese name or a mere plural or case variant of either."""
+    seen = {term.casefold(), term_zh.casefold()}
+    names: list[str] = []
+    for alias in aliases:
+        folded = alias.casefold()
+        if folded in seen or folded.rstrip("s") in seen or f"{folded}s" in seen:
+            continue
+        seen.add(folded)
+        names.append(alias)
+    return names
 
 
 def _why(knowledge: Knowledge, item: EnrichedPaper, other: EnrichedPaper,
