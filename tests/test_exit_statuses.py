@@ -79,9 +79,9 @@ def test_bad_arguments():
 @pytest.mark.slow
 def test_sphinx_build_exits_1_on_a_warning(tmp_path):
     project = copy_project(tmp_path / "project")
-    (project / "docs" / "index.md").write_text(
-        (project / "docs" / "index.md").read_text(encoding="utf-8") + "\nSee {doc}`no-such-page`.\n",
-        encoding="utf-8")
+    # A hand-written page (the home page is generated) with a broken reference.
+    (project / "docs" / "about.md").write_text(
+        "---\norphan: true\n---\n# About\n\nSee {doc}`no-such-page`.\n", encoding="utf-8")
     run = sphinx_build(project, SEEDS, tmp_path / "out", check=False)
     assert run.returncode == 1 and "no-such-page" in run.stderr
 

@@ -83,8 +83,11 @@ def test_line_endings_bom_emoji_and_long_abstracts(hostile_site):
 
 def test_same_paper_in_two_digests(hostile_site):
     page = soup(hostile_site / "papers" / "2503.10622.html")
-    digests = [a.get_text() for a in page.select("div.body a[href*='digests/']")]
-    assert digests == ["004_ad890f935f0d4d32", "103_ids_and_duplicates"]
+    digests = [(a["href"], a.get_text()) for a in page.select("div.body a[href*='digests/']")]
+    assert [href for href, _ in digests] == ["../digests/004_ad890f935f0d4d32.html",
+                                             "../digests/103_ids_and_duplicates.html"]
+    # named for readers: number, date, count; never the file's hash
+    assert [text.split(" · ")[0] for _, text in digests] == ["第 4 期", "第 103 期"]
     text = page.select_one("div.body").get_text()
     assert "无需归一化的 Transformer（另一译本）" in text and "动态 Tanh 取代归一化层" in text
     for digest in ("004_ad890f935f0d4d32", "103_ids_and_duplicates"):

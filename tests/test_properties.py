@@ -59,7 +59,7 @@ def _entry_texts():
 
 
 OWN_DIRECTIVES = {"toctree", "bibliography", "glossary", "container"}
-OWN_CLASSES = {layout.NO_SEARCH, layout.TITLE_ZH_ID, layout.ABSTRACT_ID}
+OWN_CLASSES = {layout.NO_SEARCH, layout.TITLE_ZH_ID, layout.ABSTRACT_ID, *layout.TEMPLATE_CLASSES}
 OWN_ROLES = {"math", "strong", "emphasis", "cite:p", "cite:t", "term", "site-file"}
 
 
@@ -75,7 +75,7 @@ def _check_myst(source: str) -> None:
             directive = info.split(" ", 1)[0].strip("{}")
             assert info == "bibtex" or directive in OWN_DIRECTIVES, info
             if directive == "container":
-                assert info.split(" ", 1)[1] in OWN_CLASSES, info
+                assert set(info.split(" ", 1)[1].split()) <= OWN_CLASSES, info
                 _check_myst(token.content)  # a container's content is MyST too
         for child in token.children or ():
             assert child.type not in ("html_inline", "html_block"), child
