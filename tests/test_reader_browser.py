@@ -117,7 +117,8 @@ def test_long_author_list_folds_and_expands(chromium_browser, site_url):
 def _search(page, site_url, query):
     page.goto(f"{site_url}/search.html?q={query}")
     page.wait_for_function("() => document.querySelector('#search-results p.search-summary')?.textContent")
-    return page.eval_on_selector_all("#search-results ul.search li > a", "l => l.map(a => a.getAttribute('href'))")
+    return page.eval_on_selector_all("#search-results ul.search li > a",
+                                     "links => links.map(a => a.getAttribute('href'))")
 
 
 def test_search_names_what_matched_nothing(chromium_browser, site_url):

@@ -93,4 +93,7 @@ def _derived_date(paper_ids: tuple[str, ...], metadata: Mapping[str, PaperMeta])
     if dates:
         return max(dates).isoformat()
     months = [arxiv.year_month(pid) for pid in paper_ids]
-    return "%04d-%02d" % max(months) if months else ""
+    if not months:
+        return ""
+    year, month = max(months)
+    return f"{year:04d}-{month:02d}"

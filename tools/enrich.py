@@ -8,18 +8,16 @@ and an incremental build compute the same thing.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import datetime as dt
-from collections.abc import Mapping
-
 from . import arxiv, citekeys, layout, markup
-from .digests import DigestData, DigestInfo, describe
 from .citation import Citation, split_name
+from .digests import DigestData, DigestInfo, describe
 from .knowledge import Glossary, Keyword, Taxonomy
 from .metadata import PaperMeta
 from .model import Corpus, Paper
@@ -59,11 +57,11 @@ class EnrichedPaper:
     @property
     def date_text(self) -> str:
         """The full date (2025-03-13), else the arXiv month (2025-03)."""
-        return self.date.isoformat() if self.date else "%04d-%02d" % self.year_month
+        return self.date.isoformat() if self.date else _month_text(self.year_month)
 
     @property
     def month(self) -> str:
-        return "%04d-%02d" % self.year_month
+        return _month_text(self.year_month)
 
 
 @dataclass(frozen=True)
@@ -184,3 +182,8 @@ def _unique_links(links: Iterable[markup.Link]) -> tuple[markup.Link, ...]:
     for link in links:
         seen.setdefault(link.url, link)
     return tuple(seen.values())
+
+
+def _month_text(year_month: tuple[int, int]) -> str:
+    year, month = year_month
+    return f"{year:04d}-{month:02d}"
