@@ -23,6 +23,8 @@ TESTED = {
     "sphinxcontrib-bibtex": "2.7.0",
     "pybtex": "0.26.1",
     "jieba": "0.42.1",
+    "alabaster": "1.0.0",
+    "sphinx-copybutton": "0.5.2",
 }
 
 
@@ -86,6 +88,16 @@ OVERRIDES = (
              "searchtools.js: Search.query is replaced, Search._index and Search.output are read",
              "Chinese query segmentation against the index vocabulary, and the ranking",
              "Sphinx's js_splitter_code replaces the splitter only"),
+    Override("docs/_templates/layout.html, docs/_static/paperkb.css", "alabaster",
+             "alabaster's page markup (div.document, div.body, div.related.top, div.sphinxsidebar, "
+             "its 875px breakpoint) and basic/layout.html's header block",
+             "dark mode, a top bar with search on every page, and a phone layout where nothing is "
+             "wider than the screen; alabaster has none of these",
+             "none: alabaster offers custom.css and template blocks, not colour schemes"),
+    Override("docs/_static/paperkb.css (button.copybtn)", "sphinx-copybutton",
+             "the class and opacity of the copy button, hidden until hovered",
+             "touch screens have no hover: the button must be visible to be found",
+             "not reported upstream yet"),
 )
 
 
