@@ -6,6 +6,7 @@ README.md).  Sources live in ``docs/``; this file stays at the repository
 root so that Read the Docs and a plain ``sphinx-build .`` find it.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,8 +21,20 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
     "tools.sphinxext",
 ]
+
+# The site's address: links in feed.xml and sitemap.xml, canonical and Open Graph
+# URLs.  Read the Docs sets READTHEDOCS_CANONICAL_URL; elsewhere set PAPERKB_BASEURL.
+html_baseurl = os.environ.get("PAPERKB_BASEURL") or os.environ.get(
+    "READTHEDOCS_CANONICAL_URL", "https://paper-kb.readthedocs.io/en/latest/")
+# Link previews: Open Graph and Twitter card tags; our own description meta is kept.
+ogp_site_url = html_baseurl
+ogp_site_name = "paper-kb · 论文知识库"
+ogp_enable_meta_description = False
+ogp_social_cards = {"enable": False}  # no generated images (they would need matplotlib)
+ogp_custom_meta_tags = ('<meta name="twitter:card" content="summary">',)
 
 # Read the Docs passes -D language=en: the UI language follows it, the search
 # language does not (html_search_language is what the index uses).
@@ -55,19 +68,16 @@ html_title = "paper-kb · 论文知识库"
 html_theme_options = {
     "description": "arXiv paper digests, cross-referenced · arXiv 论文摘要知识库",
     "fixed_sidebar": False,
-    "show_relbars": True,
+    "show_relbar_bottom": True,
     "page_width": "1100px",
 }
-html_sidebars = {"**": ["about.html", "searchfield.html", "sitenav.html", "relations.html"]}
+html_sidebars = {"**": ["sitenav.html", "relations.html"]}  # search is in the top bar (layout.html)
 html_css_files = ["paperkb.css"]
+html_favicon = "docs/_static/favicon.svg"
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 
-# MathJax typesets only the formulas Sphinx emitted (elements of class "math"),
-# never TeX-looking digest text elsewhere on a page; its ui/safe extension
-# filters URLs, classes and styles inside formulas.
-mathjax4_config = {
-    "loader": {"load": ["ui/safe"]},
-    "startup": {"elements": [".math"]},
-}
+# Formulas become MathML at build time (tools/sphinxext/mathml.py, latex2mathml):
+# no CDN and no script, so they render offline and from file://.
+html_math_renderer = "mathml"

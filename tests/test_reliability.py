@@ -139,6 +139,38 @@ def test_a_build_writes_nothing_into_the_temporary_folder(clean_extra_build):
 
 # --- 2. Concurrent builds ---------------------------------------------------------------------
 
+
+_HOLD_THEN_DIE = """
+import os, signal, sys, time
+from pathlib import Path
+from tools.lock import FolderLock
+FolderLock(Path(sys.argv[1])).acquire()
+child = os.fork()
+if child == 0:  # a child that outlives its parent, as a multiprocessing manager does
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    time.sleep(60)
+    os._exit(0)
+print(child, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_lock_dies_with_the_build_not_with_the_processes_it_forked(tmp_path):
+    holder = subprocess.run([sys.executable, "-c", _HOLD_THEN_DIE, str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert holder.returncode == -signal.SIGKILL
+    child = int(holder.stdout)
+    try:
+        taker = subprocess.run(
+            [sys.executable, "-c", "import sys; from pathlib import Path; from tools.lock import "
+             "FolderLock; FolderLock(Path(sys.argv[1])).acquire(); print('acquired')", str(tmp_path)],
+            cwd=ROOT, capture_output=True, text=True, timeout=20)
+    finally:
+        os.kill(child, signal.SIGKILL)
+    assert taker.stdout.strip() == "acquired" and "waiting" not in taker.stderr
+
 @pytest.mark.slow
 def test_two_builds_of_one_checkout_at_once_each_get_their_own_site(tmp_path):
     from tools.parse import parse_folder

@@ -8,14 +8,16 @@ and an incremental build compute the same thing.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import arxiv, citekeys, layout, markup
 from .citation import Citation, split_name
+from .digests import DigestData, DigestInfo, describe
 from .knowledge import Glossary, Haystack, Keyword, Taxonomy
 from .metadata import PaperMeta
 from .model import Corpus, Paper
@@ -47,6 +49,20 @@ class EnrichedPaper:
     def year_month(self) -> tuple[int, int]:
         return arxiv.year_month(self.paper.arxiv_id)
 
+    @property
+    def date(self) -> dt.date | None:
+        """The date of v1, when the metadata file has it."""
+        return self.meta.published if self.meta else None
+
+    @property
+    def date_text(self) -> str:
+        """The full date (2025-03-13), else the arXiv month (2025-03)."""
+        return self.date.isoformat() if self.date else _month_text(self.year_month)
+
+    @property
+    def month(self) -> str:
+        return _month_text(self.year_month)
+
 
 @dataclass(frozen=True)
 class Knowledge:
@@ -56,6 +72,20 @@ class Knowledge:
     papers: dict[str, EnrichedPaper]
     taxonomy: Taxonomy
     glossary: Glossary
+    digests: tuple[DigestInfo, ...]  # in file-name order
+
+    def newest_first(self, items: list[EnrichedPaper]) -> list[EnrichedPaper]:
+        """Papers by date, newest first (then by id, newest first)."""
+        return sorted(items, key=lambda p: (p.date_text, p.arxiv_id), reverse=True)
+
+    def months(self) -> list[str]:
+        """Every month that has papers, newest first."""
+        return sorted({p.month for p in self.papers.values()}, reverse=True)
+
+    def shared(self, item: EnrichedPaper, other: EnrichedPaper) -> tuple[list[str], list[str]]:
+        """Why two papers are related: the topics (slugs) and glossary terms they share."""
+        return ([t for t in item.topics if t in other.topics],
+                [t for t in item.terms if t in other.terms])
 
     def papers_of_topic(self, slug: str) -> list[EnrichedPaper]:
         return [p for p in self.papers.values() if slug in p.topics]
@@ -65,7 +95,8 @@ class Knowledge:
 
 
 def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
-           metadata: dict[str, PaperMeta] | None = None) -> Knowledge:
+           metadata: dict[str, PaperMeta] | None = None,
+           digest_data: Mapping[str, DigestData] | None = None) -> Knowledge:
     metadata = metadata or {}
     citations = {pid: citation(p, metadata.get(pid)) for pid, p in corpus.papers.items()}
     keys = citekeys.assign_keys(citations.values())
@@ -80,7 +111,8 @@ def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
                                     related=related[pid], cite_key=keys[pid],
                                     citation=citations[pid], meta=metadata.get(pid),
                                     abstract=abstract, links=links)
-    return Knowledge(corpus=corpus, papers=papers, taxonomy=taxonomy, glossary=glossary)
+    return Knowledge(corpus=corpus, papers=papers, taxonomy=taxonomy, glossary=glossary,
+                     digests=describe(corpus.digests, metadata, digest_data or {}))
 
 
 def citation(paper: Paper, meta: PaperMeta | None) -> Citation:
@@ -153,3 +185,8 @@ def _unique_links(links: Iterable[markup.Link]) -> tuple[markup.Link, ...]:
     for link in links:
         seen.setdefault(link.url, link)
     return tuple(seen.values())
+
+
+def _month_text(year_month: tuple[int, int]) -> str:
+    year, month = year_month
+    return f"{year:04d}-{month:02d}"

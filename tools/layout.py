@@ -12,6 +12,7 @@ from __future__ import annotations
 PAPERS = "papers"  # paper pages: papers/<page name>.html (arxiv.page_name)
 TOPICS = "topics"
 DIGESTS = "digests"
+MONTHS = "months"  # the timeline: months/<YYYY-MM>.html, months/index.html newest first
 
 # Files the converter writes for the build and that readers never see as pages.
 GENERATED = "_generated"
@@ -29,6 +30,23 @@ BIBFILE = f"{EXPORT_DIR}/{REFS_BIB}"  # the .bib file sphinxcontrib-bibtex reads
 TITLE_ZH_ID = "title-zh"
 ABSTRACT_ID = "abstract"
 
+# Classes the templates put on blocks (MyST attrs_block); paperkb.css styles them
+# and paperkb.js folds the author list.
+AUTHORS_CLASS = "paperkb-authors"
+CARDS_CLASS = "paperkb-cards"
+CARD_CLASS = "paperkb-card"
+CHIPS_CLASS = "paperkb-chips"
+LEDE_CLASS = "paperkb-lede"
+TOPIC_CARDS_CLASS = "paperkb-topic-cards"
+JUMP_CLASS = "paperkb-jump"
+TEMPLATE_CLASSES = (AUTHORS_CLASS, CARDS_CLASS, CARD_CLASS, CHIPS_CLASS, LEDE_CLASS,
+                    TOPIC_CARDS_CLASS, JUMP_CLASS)
+
+# Machine-readable files in the site root.
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+PAPERS_JSON = "papers.json"
+
 # Elements with this class are left out of the search index (Sphinx >= 8.2).
 NO_SEARCH = "no-search"
 
@@ -39,6 +57,10 @@ def paper_docname(page_name: str) -> str:
 
 def topic_docname(slug: str) -> str:
     return f"{TOPICS}/{slug}"
+
+
+def month_docname(month: str) -> str:
+    return f"{MONTHS}/{month}"
 
 
 def is_paper(docname: str) -> bool:

@@ -4,13 +4,17 @@ The converter writes the generated pages into ``docs/`` and Sphinx then reads
 them: two builds of one checkout at once (different ``SEEDS`` or ``BUILDDIR``)
 would mix their pages.  Whoever writes ``docs/`` (a Sphinx build, from its
 ``config-inited`` to its end; ``python -m tools convert`` and ``clean``) holds
-an exclusive ``flock`` on ``docs/.paperkb.lock``; a second one waits, saying
-for whom.  The operating system releases the lock when the process ends, even
-when it is killed, so a lock can never be left behind.
+an exclusive lock on ``docs/.paperkb.lock``; a second one waits, saying for
+whom.  The operating system releases the lock when the process ends, even when
+it is killed, so a lock can never be left behind.  It is a POSIX record lock
+(``lockf``), not ``flock``: a ``flock`` is shared with every process forked
+while it is held, and sphinx-sitemap forks a multiprocessing manager that
+outlives a killed build, which then kept the checkout locked for good.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -39,13 +43,15 @@ class FolderLock:
         handle = self.path.open("a+", encoding="utf-8")
         try:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
                 handle.seek(0)
                 holder = handle.read().strip() or "?"
                 say(f"paper-kb: waiting for another build of this checkout (pid {holder}) "
                     f"to finish ({self.path})…")
-                fcntl.flock(handle, fcntl.LOCK_EX)
+                fcntl.lockf(handle, fcntl.LOCK_EX)
             handle.seek(0)
             handle.truncate()
             handle.write(f"{os.getpid()}\n")
@@ -63,7 +69,8 @@ class FolderLock:
             handle.seek(0)
             handle.truncate()
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.flush()
+            fcntl.lockf(handle, fcntl.LOCK_UN)
             handle.close()
 
     def __enter__(self) -> FolderLock:

@@ -72,6 +72,19 @@ def block_class(name: str) -> MyST:
     return MyST(f"{{.{name}}}")
 
 
+def classes(names: tuple[str, ...]) -> MyST:
+    """Class names for a directive's argument (``{container} a b``), each checked."""
+    for name in names:
+        if not _CLASS_NAME.fullmatch(name):
+            raise ValueError(f"unsafe class name: {name!r}")
+    return MyST(" ".join(names))
+
+
+def doc_link_markup(tokens: list[Inline], docname: str) -> MyST:
+    """A link to a page of the site whose text is recognised markup (a title with math)."""
+    return MyST(f"[{inline(tokens)}](project:/{target(docname)}.md)")
+
+
 def inline(tokens: list[Inline]) -> MyST:
     """Recognised abstract markup -> MyST; every text part escaped."""
     parts: list[str] = []

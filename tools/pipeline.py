@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import digests as digest_data
 from . import knowledge as knowledge_data
 from . import metadata as paper_metadata
 from .enrich import Knowledge, enrich
@@ -48,7 +49,8 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     data = docs / "_data"
     knowledge = enrich(corpus, knowledge_data.load_taxonomy(data / "taxonomy.toml"),
                        knowledge_data.load_glossary(data / "glossary.toml"),
-                       paper_metadata.load(seeds / paper_metadata.FILENAME))
+                       paper_metadata.load(seeds / paper_metadata.FILENAME),
+                       digest_data.load(seeds / digest_data.FILENAME))
     if (parsed.problems and strict) or not write:
         return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, None)
     report = sync(docs, render_site(knowledge))

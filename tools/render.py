@@ -17,7 +17,8 @@ from pathlib import Path
 import jinja2
 
 from . import arxiv, layout, markup, myst
-from .enrich import Knowledge
+from .datafiles import render_papers_json
+from .enrich import EnrichedPaper, Knowledge
 from .exports import bibtex_entries, highwire, render_exports
 from .knowledge import search_words
 
@@ -44,6 +45,12 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         inline=lambda tokens: myst.inline(list(tokens)),
         abstract_markup=lambda text: myst.inline(markup.tokenize(text)),
+        title_markup=lambda text: myst.inline(markup.tokenize(text)),
+        classes=myst.classes,
+        # A macro's output is template text whose values were escaped as it rendered.
+        macro=lambda text: myst.MyST(str(text)),
+        byline=byline,
+        snippet=snippet,
         link=lambda text, url: myst.link(str(text), url),
         doc_link=lambda text, docname: myst.doc_link(str(text), docname),
         target=myst.target,
@@ -57,6 +64,35 @@ def _environment() -> jinja2.Environment:
     )
     env.globals["layout"] = layout
     return env
+
+
+def byline(item: EnrichedPaper, shown: int = 3) -> myst.MyST:
+    """``First, Second, Third et al. · 2025-03-13 · 2503.10622``."""
+    parts = []
+    authors = item.meta.authors if item.meta else ()
+    if authors:
+        names = ", ".join(authors[:shown])
+        parts.append(f"{names} et al." if len(authors) > shown else names)
+    parts += [item.date_text, item.arxiv_id]
+    return myst.escape_text(" · ".join(parts))
+
+
+def snippet(item: EnrichedPaper, length: int = 120) -> myst.MyST:
+    """The abstract's first ``length`` characters (formulas kept whole), for lists and cards."""
+    kept: list[markup.Inline] = []
+    left = length
+    for token in item.abstract[0] if item.abstract else ():
+        if left <= 0:
+            break
+        if isinstance(token, markup.Text):
+            text = token.text[:left]
+            kept.append(markup.Text(text))
+            left -= len(text)
+        else:
+            kept.append(token)
+            left -= len(markup.plain_text([token]))
+    text = myst.inline(kept)
+    return myst.MyST(text + "…") if left <= 0 else text
 
 
 def _site_file(spec: str) -> myst.MyST:
@@ -79,7 +115,9 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     env = _environment()
     taxonomy, glossary = knowledge.taxonomy, knowledge.glossary
     digest_pages = {digest.name: digest_page(digest.name) for digest in knowledge.corpus.digests}
-    topic_names = {t.slug: f"{t.name} · {t.name_zh}" for t in taxonomy.topics}
+    digest_titles = {digest.name: digest.title for digest in knowledge.digests}
+    topic_names = {t.slug: f"{t.name_zh} · {t.name}" for t in taxonomy.topics}
+    topic_zh = {t.slug: t.name_zh for t in taxonomy.topics}
     files: dict[str, str] = {}
 
     # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
@@ -89,7 +127,9 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
         paper = item.paper
         files[f"{item.page}.md"] = paper_template.render(
             item=item, paper=paper, variants=paper.variants, highwire=highwire(item),
-            related=[knowledge.papers[pid] for pid in item.related],
+            related=[(other, _why(knowledge, item, other, topic_zh))
+                     for other in (knowledge.papers[pid] for pid in item.related)],
+            description=paper.title_zh, digest_titles=digest_titles,
             abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
             html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
             digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
@@ -97,27 +137,84 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
 
     topic_template = env.get_template("topic.md.jinja")
     used_topics = [t for t in taxonomy.topics if knowledge.papers_of_topic(t.slug)]
+    topic_counts = {t.slug: len(knowledge.papers_of_topic(t.slug)) for t in used_topics}
     for topic in used_topics:
         files[f"{layout.topic_docname(topic.slug)}.md"] = topic_template.render(
-            topic=topic, papers=knowledge.papers_of_topic(topic.slug),
+            topic=topic, papers=knowledge.newest_first(knowledge.papers_of_topic(topic.slug)),
             primary=knowledge.primary_papers_of_topic(topic.slug))
-    files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(topics=used_topics)
+    files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(
+        topics=used_topics, counts=topic_counts)
 
     digest_template = env.get_template("digest.md.jinja")
-    for digest in knowledge.corpus.digests:
+    digests = knowledge.digests
+    for index, digest in enumerate(digests):
         files[f"{digest_pages[digest.name]}.md"] = digest_template.render(
-            digest=digest, papers=[knowledge.papers[pid] for pid in digest.paper_ids])
+            digest=digest, papers=[knowledge.papers[pid] for pid in digest.paper_ids],
+            previous=digests[index - 1] if index > 0 else None,
+            following=digests[index + 1] if index + 1 < len(digests) else None,
+            digest_pages=digest_pages)
     files["digests/index.md"] = env.get_template("digests_index.md.jinja").render(
-        digests=knowledge.corpus.digests, digest_pages=digest_pages)
+        digests=digests, digest_pages=digest_pages)
+
+    months = knowledge.months()
+    month_papers = {month: knowledge.newest_first([p for p in knowledge.papers.values() if p.month == month])
+                    for month in months}
+    month_counts = [(month, len(month_papers[month])) for month in months]
+    month_template = env.get_template("month.md.jinja")
+    for index, month in enumerate(months):  # newest first: "previous" is the newer month
+        files[f"{layout.month_docname(month)}.md"] = month_template.render(
+            month=month, papers=month_papers[month],
+            previous=months[index + 1] if index + 1 < len(months) else None,
+            following=months[index - 1] if index > 0 else None)
+    files[f"{layout.MONTHS}/index.md"] = env.get_template("months_index.md.jinja").render(
+        months=month_counts)
+
+    latest = digests[-1] if digests else None
+    files["index.md"] = env.get_template("index.md.jinja").render(
+        latest=latest, latest_papers=[knowledge.papers[pid] for pid in latest.paper_ids] if latest else [],
+        earlier=list(reversed(digests[:-1])), digest_pages=digest_pages, topic_names=topic_zh,
+        topics=sorted(((t, topic_counts[t.slug]) for t in used_topics), key=lambda tc: -tc[1]),
+        months=month_counts,
+        counts={"papers": len(knowledge.papers), "topics": len(used_topics),
+                "digests": len(digests), "months": len(months)})
 
     term_papers = {term.term: [p for p in knowledge.papers.values() if term.term in p.terms]
                    for term in glossary.terms}
+    ordered = sorted(glossary.terms, key=lambda term: term.term.casefold())
+    groups: dict[str, list[object]] = {}
+    for term in ordered:
+        groups.setdefault(term.term[0].upper(), []).append(term)
+    names = {term.term: _other_names(term.term, term.term_zh, [a.text for a in term.aliases])
+             for term in ordered}
     files["glossary.md"] = env.get_template("glossary.md.jinja").render(
-        terms=glossary.terms, term_papers=term_papers)
+        terms=ordered, groups=list(groups.items()), names=names,
+        term_papers={term: knowledge.newest_first(items) for term, items in term_papers.items()})
     files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
     files.update(render_exports(knowledge, used_topics, entries))
+    files.update(render_papers_json(knowledge, digest_pages))
     return files
+
+
+def _other_names(term: str, term_zh: str, aliases: list[str]) -> list[str]:
+    """Abbreviations and other names of a term, for the reader: not the term itself, its
+    Chinese name or a mere plural or case variant of either."""
+    seen = {term.casefold(), term_zh.casefold()}
+    names: list[str] = []
+    for alias in aliases:
+        folded = alias.casefold()
+        if folded in seen or folded.rstrip("s") in seen or f"{folded}s" in seen:
+            continue
+        seen.add(folded)
+        names.append(alias)
+    return names
+
+
+def _why(knowledge: Knowledge, item: EnrichedPaper, other: EnrichedPaper,
+         topic_zh: dict[str, str]) -> list[str]:
+    """What two related papers share, for a reader: topic names, then glossary terms."""
+    topics, terms = knowledge.shared(item, other)
+    return [topic_zh[slug] for slug in topics] + terms
 
 
 def render_search_words(knowledge: Knowledge) -> str:

@@ -17,6 +17,13 @@
  * - Ranking: pages matching more of the query's terms first; then paper pages
  *   before other pages; then by score, where a title hit outweighs a text
  *   hit and rare terms outweigh common ones.
+ * - Glossary: a query naming a glossary term in any of its names (English,
+ *   Chinese, abbreviation: window.PAPERKB_SYNONYMS, from glossary.toml) matches
+ *   pages holding any of them ("reinforcement learning" finds 强化学习).
+ * - Substring hits (an index term containing the query term) count only when
+ *   the term has no whole-term hit anywhere, so "vla" never ranks a page by
+ *   "vladimir" above the pages that say VLA.
+ * - Honesty: a query term that matches nothing is named in the summary.
  * - Showing: each result links to its page, shows the paper's Chinese and
  *   English titles (both are in the index) and, once the result scrolls into
  *   view, a snippet of the page's abstract around the first query word.
@@ -28,7 +35,7 @@ const PaperSearch = (() => {
   const LONGEST_TERM = 16; // characters tried when matching a Chinese run
   const SNIPPET = 160; // characters of context shown
   const HAN = /\p{Script=Han}/u;
-  const ARXIV_ID = /\b\d{4}\.\d{4,5}\b/g;
+  const ARXIV_ID = /\b(\d{4}\.\d{4,5})(?:v\d+)?\b/g; // a versioned id finds its paper
 
   let vocabulary = null;
   let chineseTitles = null;
@@ -36,6 +43,8 @@ const PaperSearch = (() => {
   const index = () => Search._index;
   // Page and anchor names, from tools/layout.py (set by search.html).
   const LAYOUT = window.PAPERKB_LAYOUT;
+  // Glossary terms: each a list of names (lower case), any of which stands for the others.
+  const SYNONYMS = window.PAPERKB_SYNONYMS || [];
 
   const docsOf = (value) =>
     value === undefined ? [] : typeof value === "number" ? [value] : value;
@@ -87,7 +96,7 @@ const PaperSearch = (() => {
    * words lower-cased (stemming happens in parse()).
    */
   const split = (query) => {
-    const words = [...query.matchAll(ARXIV_ID)].map((m) => m[0]);
+    const words = [...query.matchAll(ARXIV_ID)].map((m) => m[1]);
     query
       .replace(ARXIV_ID, " ")
       .replace(/(\p{Script=Han}+)/gu, " $1 ")
@@ -100,20 +109,75 @@ const PaperSearch = (() => {
     return words;
   };
 
-  /** Search terms, each with the index keys to look up (stemmed and as typed). */
-  const parse = (query) => {
+  /** The words of a query (or of a glossary name), each with its index keys. */
+  const words = (text) => {
     const stemmer = new Stemmer();
-    const parsed = new Map();
-    for (const word of split(query)) {
+    const found = [];
+    for (const word of split(text)) {
       if (stopwords.has(word) || /^\d+$/.test(word)) continue;
       const stem = HAN.test(word) ? word : stemmer.stemWord(word);
-      if (!parsed.has(stem)) parsed.set(stem, { keys: new Set([stem, word]), word });
+      found.push({ keys: new Set([stem, word]), word, stem });
     }
+    return found;
+  };
+
+  /** A glossary name found in the query: the longest first, on word boundaries for Latin names. */
+  const findName = (lower) => {
+    let best = null;
+    for (const group of SYNONYMS)
+      for (const name of group) {
+        if (best && name.length <= best.name.length) continue;
+        const at = lower.indexOf(name);
+        if (at < 0) continue;
+        const before = lower[at - 1] || " ";
+        const after = lower[at + name.length] || " ";
+        const latin = /[a-z0-9]/;
+        if (!HAN.test(name) && (latin.test(before) || latin.test(after))) continue;
+        best = { name, group, at };
+      }
+    return best;
+  };
+
+  /**
+   * Search terms.  A plain term has index keys (stemmed and as typed); a glossary
+   * term has alternatives (one per name of the term), each a list of plain
+   * terms that must all match.
+   */
+  const parse = (query) => {
+    let rest = query.toLowerCase();
+    const parsed = new Map();
+    for (let found = findName(rest); found; found = findName(rest)) {
+      rest = rest.slice(0, found.at) + " " + rest.slice(found.at + found.name.length);
+      const alternatives = found.group.map(words).filter((list) => list.length);
+      if (!parsed.has(found.group[0]))
+        parsed.set(found.group[0], {
+          word: found.name,
+          alternatives,
+          // every name is looked for in snippets; short Latin ones (rl) would light up inside words
+          shown: alternatives.flat().filter((t) => HAN.test(t.word) || t.word.length > 2),
+        });
+    }
+    for (const term of words(rest))
+      if (!parsed.has(term.stem)) parsed.set(term.stem, term);
     return [...parsed.values()];
   };
 
-  /** doc -> best weight of one search term in that doc. */
+  /** doc -> weight of a search term: a glossary term matches where any of its names does. */
   const matchTerm = (term) => {
+    if (!term.alternatives) return matchPlain(term);
+    const weights = new Map();
+    for (const alternative of term.alternatives) {
+      const parts = alternative.map(matchPlain);
+      for (const [doc, weight] of parts[0]) {
+        const all = Math.min(weight, ...parts.slice(1).map((part) => part.get(doc) || 0));
+        if (all > 0 && (weights.get(doc) || 0) < all) weights.set(doc, all);
+      }
+    }
+    return weights;
+  };
+
+  /** doc -> best weight of one plain search term in that doc. */
+  const matchPlain = (term) => {
     const weights = new Map();
     const add = (docs, weight) =>
       docsOf(docs).forEach((doc) => {
@@ -125,7 +189,7 @@ const PaperSearch = (() => {
       if (Object.hasOwn(text, key)) add(text[key], WEIGHT.text);
     }
     const key = [...term.keys][0];
-    if (key.length > 2) {
+    if (key.length > 2 && weights.size === 0) {
       for (const other of Object.keys(title))
         if (other !== key && other.includes(key)) add(title[other], WEIGHT.partialTitle);
       for (const other of Object.keys(text))
@@ -142,6 +206,7 @@ const PaperSearch = (() => {
     const found = new Map();
     for (const term of searchTerms) {
       const weights = matchTerm(term);
+      term.hits = weights.size;
       const rarity = Math.log(1 + total / (1 + weights.size));
       for (const [doc, weight] of weights) {
         const entry = found.get(doc) || { doc, matched: 0, score: 0 };
@@ -240,9 +305,28 @@ const PaperSearch = (() => {
     if (DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY) snippets.observe(item);
   };
 
+  /** Says which query terms matched nothing: "没有找到「量子」; 以下结果只匹配「计算」". */
+  const explainMissing = (searchTerms) => {
+    const old = document.getElementById("paperkb-missing");
+    if (old) old.remove();
+    const missing = searchTerms.filter((term) => !term.hits).map((term) => term.word);
+    const matched = searchTerms.filter((term) => term.hits).map((term) => term.word);
+    if (!missing.length || !matched.length) return;
+    const note = document.createElement("p");
+    note.id = "paperkb-missing";
+    note.className = "paperkb-missing";
+    const quote = (list) => list.map((word) => `「${word}」`).join("");
+    note.textContent =
+      `没有找到${quote(missing)}；以下结果只匹配${quote(matched)}。` +
+      ` No page contains ${missing.join(", ")}; the results below match only ${matched.join(", ")}.`;
+    Search.output.parentNode.insertBefore(note, Search.output);
+  };
+
   const query = (query) => {
     const searchTerms = parse(query.trim());
-    const words = [...new Set(searchTerms.map((term) => term.word))];
+    const words = [
+      ...new Set(searchTerms.flatMap((term) => (term.shown ? term.shown.map((t) => t.word) : [term.word]))),
+    ];
     localStorage.setItem("sphinx_highlight_terms", words.join(" "));
     const results = searchTerms.length ? rank(searchTerms) : [];
     const progress = document.getElementById("search-progress");
@@ -250,6 +334,7 @@ const PaperSearch = (() => {
     results.forEach((result) => show(result, words));
     Search.stopPulse();
     Search.title.innerText = _("Search Results");
+    explainMissing(searchTerms);
     Search.status.innerText = results.length
       ? Documentation.ngettext(
           "Search finished, found one page matching the search query.",

@@ -4,10 +4,12 @@ One module per concern, each with a ``setup_*`` function (the layout of
 sphinx-design): ``convert`` runs the converter before Sphinx looks for
 sources, ``citation`` adds the citation styles and meta tags, ``exports``
 copies the citation exports into the site, ``navigation`` marks pages whose
-cross-page context changed, ``search`` fixes and tunes the Chinese search,
+cross-page context changed, ``search`` fixes and tunes the Chinese search
+(``synonyms`` gives it the glossary's names),
 ``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
 browser code looks up their fixed ids, ``report`` records what a build did, ``integrity`` keeps
 builds from being left half-done or mixed (a lock, an unfinished-build marker);
+``feeds`` writes the Atom feed, ``mathml`` renders formulas at build time;
 ``compat`` lists every reliance on a dependency's internals and guards it.
 """
 
@@ -20,11 +22,14 @@ from .citation import setup_citation
 from .compat import check_versions
 from .convert import setup_convert
 from .exports import setup_exports
+from .feeds import setup_feeds
 from .integrity import setup_integrity
+from .mathml import setup_mathml
 from .navigation import setup_navigation
 from .report import setup_report
 from .roles import setup_roles
 from .search import setup_search
+from .synonyms import setup_synonyms
 
 
 def setup(app: Sphinx) -> dict[str, object]:
@@ -34,8 +39,11 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_anchors(app)
     setup_citation(app)
     setup_exports(app)
+    setup_feeds(app)
+    setup_mathml(app)
     setup_navigation(app)
     setup_search(app)
+    setup_synonyms(app)
     setup_roles(app)
     setup_report(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

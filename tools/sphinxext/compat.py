@@ -23,6 +23,8 @@ TESTED = {
     "sphinxcontrib-bibtex": "2.7.0",
     "pybtex": "0.26.1",
     "jieba": "0.42.1",
+    "alabaster": "1.0.0",
+    "sphinx-copybutton": "0.5.2",
 }
 
 
@@ -88,8 +90,9 @@ OVERRIDES = (
              "Sphinx forgets a removed source but leaves its HTML page in the output folder",
              "sphinx-doc/sphinx#5908 (closed), #14327 (open proposal); unchanged in 9.1.1"),
     Override("integrity.on_config_inited", "sphinx",
-             "the environment is loaded from <doctrees>/environment.pickle after config-inited (a "
-             "missing file gives a fresh one), and the previous searchindex.js is loaded when writing",
+             "the environment is loaded from environment.pickle in the doctrees folder after "
+             "config-inited (a missing file gives a fresh one), and the previous searchindex.js is "
+             "loaded when writing",
              "Sphinx saves the environment before writing and deletes it only on an Exception: after "
              "Ctrl-C or a kill while writing, the next build trusted pages and an index never written",
              "not reported upstream yet"),
@@ -103,6 +106,16 @@ OVERRIDES = (
              "searchtools.js: Search.query is replaced, Search._index and Search.output are read",
              "Chinese query segmentation against the index vocabulary, and the ranking",
              "Sphinx's js_splitter_code replaces the splitter only"),
+    Override("docs/_templates/layout.html, docs/_static/paperkb.css", "alabaster",
+             "alabaster's page markup (div.document, div.body, div.related.top, div.sphinxsidebar, "
+             "its 875px breakpoint) and basic/layout.html's header block",
+             "dark mode, a top bar with search on every page, and a phone layout where nothing is "
+             "wider than the screen; alabaster has none of these",
+             "none: alabaster offers custom.css and template blocks, not colour schemes"),
+    Override("docs/_static/paperkb.css (button.copybtn)", "sphinx-copybutton",
+             "the class and opacity of the copy button, hidden until hovered",
+             "touch screens have no hover: the button must be visible to be found",
+             "not reported upstream yet"),
 )
 
 

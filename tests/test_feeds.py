@@ -1,0 +1,85 @@
+"""Feeds and data: the Atom feed in a real feed parser, papers.json, sitemap, link previews,
+favicon; digests named for readers; no developer paths on reader-facing pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import feedparser
+import pytest
+
+from tools import digests, layout
+from tools.knowledge import KnowledgeError
+from tools.model import Digest
+
+from .conftest import SEEDS, body_text, soup
+
+DIGEST_STEMS = sorted(path.stem for path in SEEDS.glob("*.txt"))
+
+
+@pytest.mark.slow
+def test_feed_parses_and_lists_every_digest(seeds_site, seed_entries):
+    feed = feedparser.parse((seeds_site / layout.FEED).read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    pages = {entry.link.rsplit("/", 1)[-1] for entry in feed.entries}
+    assert pages == {f"{stem}.html" for stem in DIGEST_STEMS}
+    for entry in feed.entries:
+        assert not re.search(r"[0-9a-f]{16}", entry.title), entry.title  # a human title, never the hash
+        assert entry.content[0].value.count("<li>") >= 1
+    listed = " ".join(entry.content[0].value for entry in feed.entries)
+    for paper in {e.arxiv.id for e in seed_entries}:
+        assert f"papers/{paper}.html" in listed
+
+
+@pytest.mark.slow
+def test_papers_json_holds_every_paper(seeds_site, seed_entries):
+    data = json.loads((seeds_site / layout.PAPERS_JSON).read_text(encoding="utf-8"))
+    assert {p["id"] for p in data["papers"]} == {e.arxiv.id for e in seed_entries}
+    assert all((seeds_site / p["page"]).is_file() for p in data["papers"])
+    assert [d["name"] for d in data["digests"]] == DIGEST_STEMS
+
+
+@pytest.mark.slow
+def test_sitemap_previews_and_favicon(seeds_site):
+    sitemap = (seeds_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>") >= 25 and "/papers/2503.10622.html</loc>" in sitemap
+    page = soup(seeds_site / "papers" / "2503.10622.html")
+    assert page.find("meta", property="og:title")["content"] == "Transformers without Normalization"
+    assert page.find("meta", property="og:url")["content"].endswith("papers/2503.10622.html")
+    assert page.find("meta", attrs={"name": "twitter:card"})
+    icon = page.find("link", rel="icon")
+    assert icon and (seeds_site / "papers" / icon["href"]).resolve().is_file()
+    assert page.find("link", rel="alternate", type="application/atom+xml")
+
+
+@pytest.mark.slow
+def test_no_developer_paths_or_hashes_on_reader_pages(seeds_site):
+    for page in seeds_site.rglob("*.html"):
+        html = soup(page)
+        text = body_text(page)
+        for path in ("seeds/", "docs/_data"):
+            assert path not in text, (page, path)
+        headings = [h.get_text() for h in html.select("h1, h2, h3")] + [html.title.get_text()]
+        for stem in DIGEST_STEMS:
+            assert not any(stem in h for h in headings), (page, stem)
+            for link in html.select("a"):
+                assert stem not in link.get_text(), (page, stem)
+
+
+def test_digest_titles_are_derived_or_read_from_the_data_file(tmp_path):
+    listed = (Digest("000_aaaa", tmp_path / "000_aaaa.txt", ("2503.10622",)),
+              Digest("004_bbbb", tmp_path / "004_bbbb.txt", ("2503.07536", "2503.99999")))
+    derived = digests.describe(listed, {}, {})
+    assert [d.title for d in derived] == ["第 0 期 · 2025-03 · 1 篇", "第 4 期 · 2025-03 · 2 篇"]
+    data_file = tmp_path / digests.FILENAME
+    data_file.write_text('["004_bbbb"]\ntitle = "多模态专刊"\ndate = 2025-03-24\n', encoding="utf-8")
+    given = digests.describe(listed, {}, digests.load(data_file))
+    assert given[1].title == "多模态专刊" and given[1].summary == "第 4 期 · 2025-03-24 · 2 篇"
+    assert digests.load(tmp_path / "absent.toml") == {}
+    data_file.write_text('["004_bbbb"]\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(KnowledgeError):
+        digests.load(data_file)
+    assert dt.date(2025, 3, 24).isoformat() == "2025-03-24"

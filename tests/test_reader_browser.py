@@ -1,0 +1,146 @@
+"""The site as a reader sees it, in headless Chromium: a phone at 390 px, dark mode,
+formulas offline, search honesty and the glossary in the search."""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser import browser, serve
+from .test_search_browser import _require_browser
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+# One page of each type.
+PAGES = {
+    "home": "index.html",
+    "paper": "papers/2503.10622.html",
+    "paper with a long author list": "papers/2503.07920.html",
+    "topic": "topics/interpretability.html",
+    "topics": "topics/index.html",
+    "digest": "digests/004_ad890f935f0d4d32.html",
+    "digests": "digests/index.html",
+    "month": "months/2025-03.html",
+    "timeline": "months/index.html",
+    "glossary": "glossary.html",
+    "bibliography": "bibliography.html",
+    "search": "search.html?q=%E8%A7%86%E9%A2%91%E7%94%9F%E6%88%90",
+}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def site_url(seeds_site):
+    with serve(seeds_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    _require_browser()
+    with browser() as instance:
+        yield instance
+
+
+def _page(chromium_browser, **options):
+    context = chromium_browser.new_context(**options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, errors
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_phone_layout(chromium_browser, site_url, name):
+    context, page, errors = _page(chromium_browser, viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto(f"{site_url}/{PAGES[name]}")
+    page.wait_for_load_state("load")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name}: {overflow}px wider than the screen"
+    box = page.locator('header.paperkb-top input[name="q"]').bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 900, name
+    h1 = page.locator("div.body h1").first.bounding_box()
+    assert h1 is not None and h1["y"] < 400, f"{name}: the title starts {h1['y']}px down"
+    if name.startswith("paper"):
+        copy = page.locator("button.copybtn").first
+        copy.wait_for(state="attached")
+        assert float(copy.evaluate("b => getComputedStyle(b).opacity")) >= 0.5
+        assert copy.is_visible()
+    assert not errors, errors
+    context.close()
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(part) for part in rgb[rgb.index("(") + 1: rgb.index(")")].split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("name", ["home", "paper", "glossary", "search"])
+def test_dark_mode_follows_the_system_and_the_toggle(chromium_browser, site_url, name):
+    context, page, errors = _page(chromium_browser, color_scheme="dark")
+    page.goto(f"{site_url}/{PAGES[name]}")
+    background = "getComputedStyle(document.querySelector('div.body')).backgroundColor"
+    assert _luminance(page.evaluate(background)) < 60
+    page.locator("button.paperkb-theme-toggle").click()  # to light, remembered
+    assert _luminance(page.evaluate(background)) > 200
+    page.goto(f"{site_url}/{PAGES['paper']}")
+    assert _luminance(page.evaluate(background)) > 200
+    assert not errors, errors
+    context.close()
+
+
+def test_formula_is_mathml_offline(chromium_browser, seeds_site):
+    """From file:// with every network request refused: the DyT formula is typeset MathML."""
+    context, page, errors = _page(chromium_browser)
+    page.route("http://*/**", lambda route: route.abort())
+    page.route("https://*/**", lambda route: route.abort())
+    page.goto((seeds_site / "papers" / "2503.10622.html").as_uri())
+    formula = page.locator("section#abstract math").first
+    assert formula.get_attribute("alttext") == r"DyT(x) = \tanh(\alpha x)"
+    box = formula.bounding_box()
+    assert box is not None and box["width"] > 40 and box["height"] > 5  # laid out as math
+    text = page.locator("section#abstract").inner_text()
+    assert "\\tanh" not in text and "\\(" not in text
+    assert not errors, errors
+    context.close()
+
+
+def test_long_author_list_folds_and_expands(chromium_browser, site_url):
+    context, page, _ = _page(chromium_browser)
+    page.goto(f"{site_url}/{PAGES['paper with a long author list']}")
+    button = page.locator("p.paperkb-authors button.paperkb-more")
+    assert "more" in button.inner_text()
+    button.click()
+    assert page.locator("p.paperkb-authors button").count() == 0
+    context.close()
+
+
+def _search(page, site_url, query):
+    page.goto(f"{site_url}/search.html?q={query}")
+    page.wait_for_function("() => document.querySelector('#search-results p.search-summary')?.textContent")
+    return page.eval_on_selector_all("#search-results ul.search li > a",
+                                     "links => links.map(a => a.getAttribute('href'))")
+
+
+def test_search_names_what_matched_nothing(chromium_browser, site_url):
+    context, page, _ = _page(chromium_browser)
+    results = _search(page, site_url, "量子计算")
+    assert results
+    note = page.locator("#paperkb-missing").inner_text()
+    assert "没有找到「量子」" in note and "只匹配「计算」" in note
+    _search(page, site_url, "视频生成")
+    assert page.locator("#paperkb-missing").count() == 0
+    context.close()
+
+
+@pytest.mark.parametrize(("query", "paper"), [
+    ("reinforcement learning", "2503.07536"),  # abstracts say 强化学习
+    ("VLA", "2503.19757"),  # says 视觉-语言-动作; an author named Vladimir must not rank first
+    ("2503.10622v2", "2503.10622"),
+    ("直接偏好优化", "2503.05236"),
+    ("DPO", "2503.05236"),
+])
+def test_glossary_names_and_versioned_ids_find_papers(chromium_browser, site_url, query, paper):
+    context, page, _ = _page(chromium_browser)
+    results = _search(page, site_url, query)
+    assert results and f"papers/{paper}.html" in results[0]
+    context.close()

@@ -1,0 +1,55 @@
+"""``papers.json``: every paper and every digest as data, for scripts and the feed.
+
+Written by the converter beside the citation exports (``layout.EXPORT_DIR``,
+mirrored into the site root after each build).  The Atom feed
+(``tools/sphinxext/feeds.py``) is made from it inside Sphinx, where the site's
+base URL is known.  Paths are relative to the site root.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from . import arxiv, layout, markup
+from .enrich import EnrichedPaper, Knowledge
+
+
+def readable(text: str) -> str:
+    """A title as plain text: recognised markup dropped, formulas as their TeX without dollars."""
+    return "".join(token.tex if isinstance(token, markup.Math) else markup.plain_text([token])
+                   for token in markup.tokenize(text))
+
+
+def render_papers_json(knowledge: Knowledge, digest_pages: Mapping[str, str]) -> dict[str, str]:
+    topic_names = {t.slug: (t.name, t.name_zh) for t in knowledge.taxonomy.topics}
+    data = {
+        "papers": [_paper(item, topic_names) for item in knowledge.papers.values()],
+        "digests": [{"name": d.name, "number": d.number, "title": d.title, "date": d.date,
+                     "page": f"{digest_pages[d.name]}.html", "papers": list(d.paper_ids)}
+                    for d in knowledge.digests],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return {f"{layout.EXPORT_DIR}/{layout.PAPERS_JSON}": text}
+
+
+def _paper(item: EnrichedPaper, topic_names: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    paper = item.paper
+    return {
+        "id": paper.arxiv_id,
+        "title": readable(paper.title),
+        "title_zh": readable(paper.title_zh),
+        "authors": list(item.meta.authors) if item.meta else [],
+        "date": item.date.isoformat() if item.date else None,
+        "month": item.month,
+        "topics": [{"slug": slug, "name": topic_names[slug][0], "name_zh": topic_names[slug][1]}
+                   for slug in item.topics],
+        "terms": list(item.terms),
+        "digests": list(paper.digests),
+        "page": f"{item.page}.html",
+        "url": arxiv.abs_url(paper.arxiv_id),
+        "abstract": [markup.plain_text(list(tokens)) for tokens in item.abstract],
+        "related": list(item.related),
+        "cite_key": item.cite_key,
+    }

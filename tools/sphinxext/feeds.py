@@ -1,0 +1,92 @@
+"""The Atom feed (``feed.xml``) and the sitemap (``sitemap.xml``), at the end of a build.
+
+* The feed: one entry per digest, newest first, its papers listed; made with
+  feedgen from ``papers.json`` (which the converter writes), because links in a
+  feed must be absolute and only Sphinx knows the site's address (``html_baseurl``).
+* The sitemap: every page of the site (the sitemaps.org format).  Not
+  sphinx-sitemap: it lists the pages written by the current build only, so after
+  an incremental build the sitemap lost every page that was not rewritten; and
+  it forks a multiprocessing manager that outlived a killed build.
+
+Both are written only when their text changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+from ..layout import EXPORT_DIR, FEED, PAPERS_JSON, SITEMAP
+from ..write import write_if_changed
+
+
+def render_feed(data: dict[str, Any], base_url: str, title: str) -> str:
+    base = base_url.rstrip("/") + "/"
+    papers = {paper["id"]: paper for paper in data["papers"]}
+    digests = list(reversed(data["digests"]))  # newest first
+    feed = FeedGenerator()
+    feed.id(base)
+    feed.title(title)
+    feed.subtitle("每期论文摘要 · one entry per digest, with its papers")
+    feed.link(href=base, rel="alternate")
+    feed.link(href=base + FEED, rel="self")
+    feed.language("zh")
+    feed.updated(max((_when(d["date"]) for d in digests), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)))
+    for digest in digests:
+        entry = feed.add_entry(order="append")
+        entry.id(base + digest["page"])
+        entry.title(digest["title"])
+        entry.link(href=base + digest["page"])
+        entry.updated(_when(digest["date"]))
+        entry.published(_when(digest["date"]))
+        items = "".join(_item(papers[pid], base) for pid in digest["papers"])
+        entry.content(f"<ol>{items}</ol>", type="html")
+        entry.summary(f"{digest['title']}: {len(digest['papers'])} 篇论文 · papers")
+    return str(feed.atom_str(pretty=True), "utf-8")
+
+
+def _item(paper: dict[str, Any], base: str) -> str:
+    authors = ", ".join(paper["authors"][:3]) + (" et al." if len(paper["authors"]) > 3 else "")
+    return (f'<li><a href="{html.escape(base + paper["page"])}">{html.escape(paper["title_zh"])}</a>'
+            f" · {html.escape(paper['title'])}"
+            f"{' · ' + html.escape(authors) if authors else ''} · {html.escape(paper['id'])}</li>")
+
+
+def _when(date: str) -> dt.datetime:
+    """A digest date (2025-03-24, or 2025-03 when only the month is known) as a UTC datetime."""
+    parts = [int(part) for part in date.split("-")] + [1, 1]
+    return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
+
+
+def render_sitemap(urls: list[str]) -> str:
+    root = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    for url in urls:
+        ET.SubElement(ET.SubElement(root, "url"), "loc").text = url
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    base = (app.config.html_baseurl or "/").rstrip("/") + "/"
+    pages = [base + app.builder.get_target_uri(docname) for docname in sorted(app.env.found_docs)]
+    write_if_changed(Path(app.outdir) / SITEMAP, render_sitemap(pages))
+    source = Path(app.srcdir) / EXPORT_DIR / PAPERS_JSON
+    if not source.is_file():
+        return
+    data = json.loads(source.read_text(encoding="utf-8"))
+    base = app.config.html_baseurl or "/"
+    write_if_changed(Path(app.outdir) / FEED, render_feed(data, base, app.config.html_title))
+
+
+def setup_feeds(app: Sphinx) -> None:
+    app.connect("build-finished", on_build_finished)
