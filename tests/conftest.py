@@ -134,19 +134,21 @@ def seed_entries():
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
+MATH_TITLE = r"$O(n^2)$ Attention with $\tanh(\alpha x)$ Gates"
 LONG_ABSTRACT = "很长的摘要。" * 6000 + " The end of a very long abstract."
 
 
 @pytest.fixture(scope="session")
 def hostile_build(tmp_path_factory):
-    """The shipped seeds plus the hostile digests (and a very long abstract), built strictly."""
+    """The shipped seeds plus the hostile digests, a very long abstract and a title with math."""
     base = tmp_path_factory.mktemp("hostile-site")
     seeds = base / "seeds"
     shutil.copytree(SEEDS, seeds)
     for digest in HOSTILE.glob("*.txt"):
         shutil.copy2(digest, seeds)
     (seeds / "104_long.txt").write_text(
-        f"## A Very Long Abstract\n[很长的摘要](https://arxiv.org/abs/2503.99005)\n\n{LONG_ABSTRACT}\n",
+        f"## A Very Long Abstract\n[很长的摘要](https://arxiv.org/abs/2503.99005)\n\n{LONG_ABSTRACT}\n\n"
+        f"## {MATH_TITLE}\n[二次注意力](https://arxiv.org/abs/2503.99006)\n\n标题含有公式。\n",
         encoding="utf-8")
     project = copy_project(base / "project")
     result = sphinx_build(project, seeds, base / "out")

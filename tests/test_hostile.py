@@ -20,7 +20,7 @@ OWN_SCRIPTS = ("_static/", "searchindex.js")
 def test_builds_strictly_and_keeps_every_valid_entry(hostile_build):
     seeds, site, result = hostile_build
     ids = {entry.arxiv.id for entry in parse_folder(seeds).entries}
-    assert len(ids) == 25 + 6
+    assert len(ids) == 25 + 7
     pages = {p.stem for p in (site / "papers").glob("*.html")}
     assert pages == {i.replace("/", "_") for i in ids}
     assert "hep-th_9901001" in pages  # an old-style id gets a safe page name
@@ -97,9 +97,9 @@ def test_same_paper_in_two_digests(hostile_site):
 
 def test_bibtex_export_stays_valid(tmp_path, hostile_site):
     text = (hostile_site / "refs.bib").read_text(encoding="utf-8")
-    assert len(pybtex.database.parse_string(text, "bibtex").entries) == 31
+    assert len(pybtex.database.parse_string(text, "bibtex").entries) == 32
     library = bibtexparser.parse_string(text)
-    assert not library.failed_blocks and len(library.entries) == 31
+    assert not library.failed_blocks and len(library.entries) == 32
     run, log, _ = run_bibtex(hostile_site / "refs.bib", tmp_path)
     assert run.returncode == 0 and "error message" not in log and "Warning--" not in log, log
 

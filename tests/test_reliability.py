@@ -390,6 +390,19 @@ def test_the_bibliography_and_tooltips_show_braces_and_dollars_as_characters(hos
     assert tooltips and all(shown in title for title in tooltips), tooltips
 
 
+@pytest.mark.slow
+def test_the_bibliography_and_tooltips_show_formulas_as_text(hostile_site):
+    """A bibliography shows no MathML: "$O(n^2)$ ... $\\tanh(\\alpha x)$" reads as O(n^2) ... tanh(αx)."""
+    from .conftest import soup
+
+    page = soup(hostile_site / "bibliography.html")
+    (entry,) = [item.get_text(" ") for item in page.select("div.citation") if "2503.99006" in item.get_text()]
+    assert "O(n^2) attention with tanh(αx) gates" in entry and "$" not in entry and "\\" not in entry
+    tooltips = [a["title"] for a in soup(hostile_site / "papers" / "2503.99006.html").find_all(
+        "a", title=True) if "2503.99006" in a["title"]]
+    assert tooltips and all("tanh(αx)" in title and "$" not in title for title in tooltips), tooltips
+
+
 # --- 6. Paths and exit statuses ---------------------------------------------------------------
 
 @pytest.mark.slow

@@ -31,15 +31,25 @@ _WORD_EDGES = re.compile(r"""([("'\[]*)(.*?)([.,:;!?)"'\]]*)""", re.DOTALL)
 # took 70 % of rendering 1,000 papers). BibTeX counts braces without regard to
 # backslashes ("\{" opens a group), so literal braces are text commands; each
 # replacement is braced so that it cannot run into the next letter.
-_LATEX_SPECIALS = str.maketrans({
+_LATEX_SPECIAL = {
     "\\": r"{\textbackslash}", "{": r"{\textbraceleft}", "}": r"{\textbraceright}",
     "%": r"{\%}", "&": r"{\&}", "#": r"{\#}", "$": r"{\$}", "_": r"{\_}",
-    "~": r"{\textasciitilde}", "^": r"{\textasciicircum}"})
+    "~": r"{\textasciitilde}", "^": r"{\textasciicircum}"}
+_LATEX_SPECIALS = str.maketrans(_LATEX_SPECIAL)
+# Each encoding, and a lone brace (a protective group), back to text: field_text().
+_ENCODED = re.compile("|".join(re.escape(code) for code in sorted(_LATEX_SPECIAL.values(), key=len,
+                                                                  reverse=True)) + r"|[{}]")
+_DECODED = {code: char for char, code in _LATEX_SPECIAL.items()}
 
 
 def latex_text(text: str) -> str:
     """Text as LaTeX text: the special characters encoded, all others kept."""
     return text.translate(_LATEX_SPECIALS)
+
+
+def field_text(value: str) -> str:
+    """A field this module wrote, back to its text: encodings decoded, protective braces dropped."""
+    return _ENCODED.sub(lambda match: _DECODED.get(match.group(0), ""), value)
 
 
 def latex_title(title: str) -> str:

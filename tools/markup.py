@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from pylatexenc.latex2text import LatexNodes2Text
+
 
 class Text(NamedTuple):
     text: str
@@ -51,6 +53,7 @@ class Link(NamedTuple):
 
 Inline = Text | Math | Strong | Emph | Link
 
+_TEX_TO_TEXT = LatexNodes2Text()
 _STRONG_COMMANDS = {"textbf", "bf", "mathbf"}
 _EMPH_COMMANDS = {"textit", "emph", "textsl", "it"}
 _PLAIN_COMMANDS = {"texttt", "textrm", "textsf", "textsc", "text", "mbox", "underline", "textnormal"}
@@ -102,6 +105,13 @@ def plain_text(tokens: list[Inline]) -> str:
         else:
             parts.append(token.text)
     return "".join(parts)
+
+
+def readable_text(tokens: list[Inline]) -> str:
+    """The text of tokens as a reader reads it, for places that show no markup (a
+    bibliography entry): formulas as Unicode text, ``tanh(αx)`` for ``$\\tanh(\\alpha x)$``."""
+    return "".join(_TEX_TO_TEXT.latex_to_text(token.tex) if isinstance(token, Math) else token.text
+                   for token in tokens)
 
 
 def links(tokens: list[Inline]) -> list[Link]:

@@ -37,6 +37,8 @@ from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugi
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
+from .. import bibtex, markup
+
 logger = logging.getLogger(__name__)
 
 LIST_ALL_UP_TO = 10
@@ -77,12 +79,24 @@ def shown_as_read(text: Any) -> Any:
     return text
 
 
+def _readable_math(entry: Entry) -> Entry:
+    """The entry with the formulas of its title as text: a bibliography shows no MathML."""
+    title = entry.fields.get("title", "")
+    if r"{\$}" not in title:
+        return entry
+    text = markup.readable_text(markup.tokenize(bibtex.field_text(title)))
+    readable = Entry(entry.type, fields=entry.fields, persons=entry.persons)
+    readable.fields["title"] = bibtex.latex_title(text)
+    readable.key = entry.key
+    return readable
+
+
 class ShortenedAuthorsStyle(PlainStyle):  # type: ignore[misc]  # pybtex has no type information
     default_sorting_style = "author_year_title"
 
     def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
         """The bibliography entry and its tooltip, with titles and names as readers read them."""
-        formatted = super().format_entry(label, entry, bib_data=bib_data)
+        formatted = super().format_entry(label, _readable_math(entry), bib_data=bib_data)
         return FormattedEntry(formatted.key, shown_as_read(formatted.text), formatted.label)
 
     def format_names(self, role: str, as_sentence: bool = True) -> Any:
