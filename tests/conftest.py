@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from tools import layout
+from tools.arxiv import page_name
 from tools.sphinxext.report import FILENAME as BUILD_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +82,15 @@ def project_with_makefile(destination: Path) -> Path:
     for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
         shutil.copy2(ROOT / name, project / name)
     return project
+
+
+def paper_page(site: Path, arxiv_id: str) -> Path:
+    """A paper's page in a built site (tools/layout.py names where; GUIDE.md, "Contracts")."""
+    return site / layout.PAPERS / f"{page_name(arxiv_id)}.html"
+
+
+def paper_pages(site: Path) -> list[Path]:
+    return sorted((site / layout.PAPERS).glob("*.html"))
 
 
 def soup(path: Path) -> BeautifulSoup:

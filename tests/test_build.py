@@ -9,7 +9,7 @@ import pytest
 
 from tools.markup import Math, plain_text, tokenize
 
-from .conftest import body_text, soup
+from .conftest import body_text, paper_page, paper_pages, soup
 
 pytestmark = pytest.mark.slow
 
@@ -28,14 +28,14 @@ def _section(html, heading: str):
 
 
 def test_one_page_per_paper(seeds_site, seed_entries):
-    pages = sorted(p.stem for p in (seeds_site / "papers").glob("*.html"))
+    pages = sorted(p.stem for p in paper_pages(seeds_site))
     assert pages == sorted({e.arxiv.id for e in seed_entries})
     assert len(pages) == 25
 
 
 def test_paper_page_shows_the_entry(seeds_site, seed_entries):
     for entry in seed_entries:
-        page = seeds_site / "papers" / f"{entry.arxiv.id}.html"
+        page = paper_page(seeds_site, entry.arxiv.id)
         html = soup(page)
         assert html.select_one("div.body h1").get_text().rstrip("¶#") == entry.title
         assert html.title.get_text().startswith(entry.title)
@@ -56,7 +56,7 @@ def test_paper_page_shows_the_entry(seeds_site, seed_entries):
 
 
 def test_no_raw_markup_in_rendered_text(seeds_site):
-    for page in (seeds_site / "papers").glob("*.html"):
+    for page in paper_pages(seeds_site):
         body = soup(page).select_one("div.body")
         for node in body.select("div.highlight, span.math"):
             node.decompose()  # the BibTeX block and formulas are meant to hold TeX
@@ -66,16 +66,16 @@ def test_no_raw_markup_in_rendered_text(seeds_site):
 
 
 def test_markup_is_rendered(seeds_site):
-    lmm = soup(seeds_site / "papers" / "2503.07536.html")
+    lmm = soup(paper_page(seeds_site, "2503.07536"))
     assert "4.83%" in lmm.select_one("div.body").get_text()
-    yue = soup(seeds_site / "papers" / "2503.08638.html")
+    yue = soup(paper_page(seeds_site, "2503.08638"))
     assert [s.get_text() for s in _section(yue, "Abstract").select("strong")] == ["歌词转歌曲"]
-    dyt = soup(seeds_site / "papers" / "2503.10622.html")
+    dyt = soup(paper_page(seeds_site, "2503.10622"))
     # MathML rendered at build time, its TeX kept only as alttext
     assert [m.select_one("math")["alttext"] for m in dyt.select("span.math")] == [r"DyT(x) = \tanh(\alpha x)"]
     formula = dyt.select_one("span.math")
     assert "tanh" in formula.get_text() and "\\" not in formula.get_text()
-    survey = soup(seeds_site / "papers" / "2503.17407.html")
+    survey = soup(paper_page(seeds_site, "2503.17407"))
     link = survey.find("a", string="LCLM-Horizon")
     assert link["href"].startswith("https://github.com/LCLM-Horizon/")
     # code and project links are listed in their own section too
@@ -86,7 +86,7 @@ def test_citations_resolve_to_the_bibliography(seeds_site):
     bibliography = soup(seeds_site / "bibliography.html")
     anchors = {tag["id"] for tag in bibliography.select("div.body [id]")}
     cited = 0
-    for page in [*(seeds_site / "papers").glob("*.html"), *(seeds_site / "topics").glob("*.html")]:
+    for page in [*paper_pages(seeds_site), *(seeds_site / "topics").glob("*.html")]:
         for link in soup(page).select("div.body a[href*='bibliography.html#']"):
             assert urlsplit(link["href"]).fragment in anchors, (page.name, link["href"])
             cited += 1
@@ -97,11 +97,11 @@ def test_citations_resolve_to_the_bibliography(seeds_site):
 
 def test_bibtex_export_linked_from_home_and_every_paper(seeds_site):
     assert (seeds_site / "refs.bib").is_file()
-    for page in [seeds_site / "index.html", *(seeds_site / "papers").glob("*.html")]:
+    for page in [seeds_site / "index.html", *paper_pages(seeds_site)]:
         targets = {urljoin(page.relative_to(seeds_site).as_posix(), a["href"])
                    for a in soup(page).select("div.body a[href]")}
         assert "refs.bib" in targets, page.name
-    block = soup(seeds_site / "papers" / "2503.10622.html").select_one("div.highlight-bibtex pre")
+    block = soup(paper_page(seeds_site, "2503.10622")).select_one("div.highlight-bibtex pre")
     assert block is not None and "eprint = {2503.10622}" in block.get_text()
 
 
@@ -120,7 +120,7 @@ def test_every_paper_is_reachable_through_the_toctree(seeds_site):
 
 def test_topics_and_digests(seeds_site, seed_entries):
     for entry in seed_entries:
-        html = soup(seeds_site / "papers" / f"{entry.arxiv.id}.html")
+        html = soup(paper_page(seeds_site, entry.arxiv.id))
         topic_links = [a["href"] for a in html.select("div.body a[href*='topics/']")]
         assert topic_links, entry.arxiv.id
         for href in topic_links:
@@ -136,6 +136,12 @@ def test_topics_and_digests(seeds_site, seed_entries):
 
 def test_paper_pages_stay_small(seeds_site):
     """Bounded navigation: a paper page does not link every other paper."""
-    for page in (seeds_site / "papers").glob("*.html"):
+    for page in paper_pages(seeds_site):
         links = soup(page).select("a[href*='papers/'], a[href^='2']")
         assert len(links) <= 12, page.name
+
+
+def test_the_paths_other_tools_rely_on(seeds_site):
+    """GUIDE.md, "Contracts": written out here on purpose, not taken from tools/layout.py."""
+    assert (seeds_site / "papers" / "2503.10622.html").is_file()
+    assert (seeds_site / "refs.bib").is_file() and (seeds_site / "search.html").is_file()

@@ -13,7 +13,7 @@ import pytest
 from tools import metadata
 from tools.citation import split_name
 
-from .conftest import SEEDS, require, require_tex_file, run_bibtex, soup
+from .conftest import SEEDS, paper_page, paper_pages, require, require_tex_file, run_bibtex, soup
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +97,7 @@ def test_csl_json(seeds_site):
 
 
 def test_highwire_meta_tags(seeds_site):
-    head = soup(seeds_site / "papers" / "2503.10622.html").head
+    head = soup(paper_page(seeds_site, "2503.10622")).head
     tags = [(m["name"], m["content"]) for m in head.find_all("meta", attrs={"name": True})
             if m["name"].startswith("citation_")]
     assert ("citation_title", "Transformers without Normalization") in tags
@@ -106,13 +106,13 @@ def test_highwire_meta_tags(seeds_site):
     assert ("citation_publication_date", "2025/03/13") in tags
     assert ("citation_arxiv_id", "2503.10622") in tags
     assert ("citation_pdf_url", "https://arxiv.org/pdf/2503.10622") in tags
-    for page in (seeds_site / "papers").glob("*.html"):
+    for page in paper_pages(seeds_site):
         names = [m["name"] for m in soup(page).head.find_all("meta", attrs={"name": True})]
         assert names.count("citation_author") == len(METADATA[page.stem].authors)
 
 
 def test_cite_block_and_downloads(seeds_site):
-    page = soup(seeds_site / "papers" / "2503.10622.html")
+    page = soup(paper_page(seeds_site, "2503.10622"))
     block = page.select_one("div.highlight-bibtex pre").get_text()
     assert block.startswith("@misc{zhu2025transformers,")
     assert (seeds_site / "_static" / "copybutton.js").is_file()  # the copy button

@@ -14,7 +14,7 @@ from tools import digests, layout
 from tools.knowledge import KnowledgeError
 from tools.model import Digest
 
-from .conftest import SEEDS, body_text, soup
+from .conftest import SEEDS, body_text, paper_page, soup
 
 DIGEST_STEMS = sorted(path.stem for path in SEEDS.glob("*.txt"))
 
@@ -46,7 +46,7 @@ def test_papers_json_holds_every_paper(seeds_site, seed_entries):
 def test_sitemap_previews_and_favicon(seeds_site):
     sitemap = (seeds_site / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count("<loc>") >= 25 and "/papers/2503.10622.html</loc>" in sitemap
-    page = soup(seeds_site / "papers" / "2503.10622.html")
+    page = soup(paper_page(seeds_site, "2503.10622"))
     assert page.find("meta", property="og:title")["content"] == "Transformers without Normalization"
     assert page.find("meta", property="og:url")["content"].endswith("papers/2503.10622.html")
     assert page.find("meta", attrs={"name": "twitter:card"})

@@ -9,7 +9,17 @@ import pytest
 from tools import layout
 from tools.parse import parse_folder
 
-from .conftest import BROKEN, LONG_ABSTRACT, SEEDS, copy_project, run_bibtex, soup, sphinx_build
+from .conftest import (
+    BROKEN,
+    LONG_ABSTRACT,
+    SEEDS,
+    copy_project,
+    paper_page,
+    paper_pages,
+    run_bibtex,
+    soup,
+    sphinx_build,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +31,7 @@ def test_builds_strictly_and_keeps_every_valid_entry(hostile_build):
     seeds, site, result = hostile_build
     ids = {entry.arxiv.id for entry in parse_folder(seeds).entries}
     assert len(ids) == 25 + 7
-    pages = {p.stem for p in (site / "papers").glob("*.html")}
+    pages = {p.stem for p in paper_pages(site)}
     assert pages == {i.replace("/", "_") for i in ids}
     assert "hep-th_9901001" in pages  # an old-style id gets a safe page name
     # the duplicated paper is reported once, as a note, not as a warning
@@ -43,7 +53,7 @@ def test_no_active_content_from_digest_text(hostile_site):
 
 
 def test_hostile_text_is_shown_as_text(hostile_site):
-    page = soup(hostile_site / "papers" / "2503.99001.html")
+    page = soup(paper_page(hostile_site, "2503.99001"))
     assert page.select_one("div.body h1").get_text().rstrip("¶") == \
         '<script>alert("title")</script> Scripted Title'
     assert page.title.get_text().startswith('<script>alert("title")</script> Scripted Title')
@@ -52,7 +62,7 @@ def test_hostile_text_is_shown_as_text(hostile_site):
                     "```{raw} html", "```{include} /etc/passwd", ":::{note}", "{{ project }}",
                     "{doc}`index`", "[链接](javascript:alert(3))"):
         assert visible in text, visible
-    special = soup(hostile_site / "papers" / "2503.99003.html")
+    special = soup(paper_page(hostile_site, "2503.99003"))
     title = 'Title With * _ [ ] < > & " { } % # ~ \\ Characters'
     assert special.select_one("div.body h1").get_text().rstrip("¶") == title
     body = special.select_one("div.body")
@@ -63,7 +73,7 @@ def test_hostile_text_is_shown_as_text(hostile_site):
 
 
 def test_only_balanced_safe_math_becomes_math(hostile_site):
-    page = soup(hostile_site / "papers" / "2503.99002.html")
+    page = soup(paper_page(hostile_site, "2503.99002"))
     assert [m.select_one("math")["alttext"] for m in page.select("span.math, div.math")] == [
         r"DyT(x) = \tanh(\alpha x)", r"E = mc^2"]
     text = page.select_one("div.body").get_text()
@@ -73,16 +83,16 @@ def test_only_balanced_safe_math_becomes_math(hostile_site):
 
 
 def test_line_endings_bom_emoji_and_long_abstracts(hostile_site):
-    crlf = soup(hostile_site / "papers" / "2503.99004.html")
+    crlf = soup(paper_page(hostile_site, "2503.99004"))
     assert crlf.select_one("div.body h1").get_text().rstrip("¶") == "CRLF and BOM Entry"
     paragraphs = [p.get_text() for p in crlf.select("div.body section section p")]
     assert "第一段。" in paragraphs and "第二段，含 emoji 🚀🎉 与全角字符 ＡＢＣ１２３！" in paragraphs
-    long = soup(hostile_site / "papers" / "2503.99005.html").select_one("div.body").get_text()
+    long = soup(paper_page(hostile_site, "2503.99005")).select_one("div.body").get_text()
     assert " ".join(LONG_ABSTRACT.split()) in " ".join(long.split())
 
 
 def test_same_paper_in_two_digests(hostile_site):
-    page = soup(hostile_site / "papers" / "2503.10622.html")
+    page = soup(paper_page(hostile_site, "2503.10622"))
     digests = [(a["href"], a.get_text()) for a in page.select("div.body a[href*='digests/']")]
     assert [href for href, _ in digests] == ["../digests/004_ad890f935f0d4d32.html",
                                              "../digests/103_ids_and_duplicates.html"]

@@ -10,7 +10,7 @@ import pytest
 from tools.lock import LOCK_FILE
 from tools.parse import parse_file
 
-from .conftest import SEEDS, build_report, copy_project, sphinx_build
+from .conftest import SEEDS, build_report, copy_project, paper_page, sphinx_build
 
 pytestmark = pytest.mark.slow
 
@@ -81,7 +81,7 @@ def test_removing_a_digest_removes_its_pages(tmp_path):
     generated = {p.stem for p in (project / "docs" / "papers").glob("*.md")}
     assert len(generated) == 10 and "2503.10622" not in generated
     html = tmp_path / "out" / "html"
-    assert not (html / "papers" / "2503.10622.html").exists()
+    assert not (paper_page(html, "2503.10622")).exists()
     assert not (html / "papers" / "2503.10622.bib").exists()
     clean_project = copy_project(tmp_path / "clean-project")
     sphinx_build(clean_project, seeds, tmp_path / "clean")

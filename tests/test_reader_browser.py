@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .browser import browser, serve
+from .conftest import paper_page
 from .test_search_browser import _require_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -93,7 +94,7 @@ def test_formula_is_mathml_offline(chromium_browser, seeds_site):
     context, page, errors = _page(chromium_browser)
     page.route("http://*/**", lambda route: route.abort())
     page.route("https://*/**", lambda route: route.abort())
-    page.goto((seeds_site / "papers" / "2503.10622.html").as_uri())
+    page.goto((paper_page(seeds_site, "2503.10622")).as_uri())
     formula = page.locator("section#abstract math").first
     assert formula.get_attribute("alttext") == r"DyT(x) = \tanh(\alpha x)"
     box = formula.bounding_box()

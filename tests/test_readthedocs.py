@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from .conftest import ROOT, soup
+from .conftest import ROOT, paper_page, paper_pages, soup
 
 pytestmark = pytest.mark.slow
 
@@ -24,9 +24,9 @@ def test_readthedocs_config_uses_pinned_requirements_and_root_conf():
 def test_readthedocs_build_command(readthedocs_site):
     html, run = readthedocs_site
     assert run.returncode == 0, run.stdout + run.stderr
-    assert len(list((html / "papers").glob("*.html"))) == 25
+    assert len(list(paper_pages(html))) == 25
     assert (html / "refs.bib").is_file() and (html / "index.html").is_file()
-    assert soup(html / "papers" / "2503.18878.html").select_one("div.body h1").get_text().startswith(
+    assert soup(paper_page(html, "2503.18878")).select_one("div.body h1").get_text().startswith(
         "I Have Covered All the Bases Here")
     # language=en overrides the UI language, not the search language: Chinese stays segmented.
     index = json.loads(re.search(r"Search\.setIndex\((.*)\)", (html / "searchindex.js").read_text()).group(1))

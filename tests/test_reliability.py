@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEEDS, copy_project, sphinx_build
+from .conftest import ROOT, SEEDS, copy_project, paper_page, paper_pages, sphinx_build
 
 pytestmark = pytest.mark.reliability
 
@@ -192,7 +192,7 @@ def test_two_builds_of_one_checkout_at_once_each_get_their_own_site(tmp_path):
     for seeds in (first, second):
         html = tmp_path / f"out-{seeds.name}" / "html"
         ids = {entry.arxiv.id for entry in parse_folder(seeds).entries}
-        assert {p.stem for p in (html / "papers").glob("*.html")} == ids
+        assert {p.stem for p in paper_pages(html)} == ids
         assert {p.stem for p in (html / "papers").glob("*.bib")} == ids
         refs = (html / "refs.bib").read_text(encoding="utf-8")
         assert {line.split("{")[1].split("}")[0] for line in refs.splitlines()
@@ -398,7 +398,7 @@ def test_the_bibliography_and_tooltips_show_formulas_as_text(hostile_site):
     page = soup(hostile_site / "bibliography.html")
     (entry,) = [item.get_text(" ") for item in page.select("div.citation") if "2503.99006" in item.get_text()]
     assert "O(n^2) attention with tanh(αx) gates" in entry and "$" not in entry and "\\" not in entry
-    tooltips = [a["title"] for a in soup(hostile_site / "papers" / "2503.99006.html").find_all(
+    tooltips = [a["title"] for a in soup(paper_page(hostile_site, "2503.99006")).find_all(
         "a", title=True) if "2503.99006" in a["title"]]
     assert tooltips and all("tanh(αx)" in title and "$" not in title for title in tooltips), tooltips
 
