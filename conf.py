@@ -60,6 +60,10 @@ myst_heading_anchors = 2
 bibtex_bibfiles: list[str] = []
 bibtex_default_style = "paperkb"
 bibtex_reference_style = "paperkb_author_year"
+# Anchors named after the citation key, not numbered in bibliography order: a paper's
+# link to its entry (bibliography.html#cite-zhu2025transformers) stays the same when a
+# digest adds entries before it, so the pages that cite it need not be rewritten.
+bibtex_cite_id = "cite-{key}"
 
 # Theme: alabaster (ships with Sphinx) with a bounded sidebar: no global
 # toctree, only fixed links, search, and previous/next.  README.md says why.

@@ -59,9 +59,12 @@ def _citations(env: BuildEnvironment) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for citation in domain.citations:
         entry = citation.formatted_entry
-        text = f"{citation.key}|{entry.label}|{entry.text.render(_PLAIN_TEXT)}"
+        # What a page citing it shows: the link target, the author-year text and the
+        # tooltip; the bibliography page also shows the entry's label ([12]), which
+        # moves whenever entries are added before it.
+        text = f"{citation.key}|{citation.citation_id}|{entry.text.render(_PLAIN_TEXT)}"
         formatted[citation.key] = text
-        result.setdefault(citation.bibliography_key.docname, []).append(text)
+        result.setdefault(citation.bibliography_key.docname, []).append(f"{entry.label}|{text}")
     for reference in domain.citation_refs:
         result.setdefault(reference.docname, []).extend(
             formatted.get(target.key, target.key) for target in reference.targets)
