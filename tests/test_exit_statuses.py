@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BROKEN, ROOT, SEEDS, copy_project, project_with_makefile, run_make, sphinx_build
+from .conftest import BROKEN, ROOT, SEEDS, copy_project, project_with_makefile, run_make
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -74,14 +74,6 @@ def test_metadata_commands(tmp_path):
 def test_bad_arguments():
     assert_one_line_error(tools("frobnicate"))
     assert_one_line_error(tools("metadata", "--batch-size", "many"))
-
-
-@pytest.mark.slow
-def test_sphinx_build_exits_1_on_a_warning(tmp_path):
-    project = copy_project(tmp_path / "project")
-    (project / "docs" / "notes.md").write_text("# Notes\n\nSee {doc}`no-such-page`.\n", encoding="utf-8")
-    run = sphinx_build(project, SEEDS, tmp_path / "out", check=False)
-    assert run.returncode == 1 and "no-such-page" in run.stderr
 
 
 @pytest.fixture()
