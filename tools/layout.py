@@ -63,10 +63,6 @@ def month_docname(month: str) -> str:
     return f"{MONTHS}/{month}"
 
 
-def is_paper(docname: str) -> bool:
-    return docname.startswith(f"{PAPERS}/")
-
-
 def browser_constants() -> dict[str, str]:
     """What the browser code needs to know of the layout."""
     return {"papers": f"{PAPERS}/", "titleZhId": TITLE_ZH_ID, "abstractId": ABSTRACT_ID}
