@@ -15,8 +15,9 @@ run, in temporary copies of the project:
 * whether the incremental build equals a clean build of the grown corpus, byte
   for byte (pages, search index, exports);
 * the median and largest paper page, the whole site, and the bytes a reader
-  downloads for a first search (search page, its scripts and styles, the
-  index; gzip).
+  downloads for a first search (gzip; fetched by headless Chromium: the search
+  page, its scripts and styles, the pieces of the index the query needs, the
+  titles and snippets of the results in view; the most over five queries).
 
 It prints one table and writes it as Markdown and JSON to ``--out``
 (``$(BUILDDIR)/bench``).  Absolute times are this machine's; compare the ratios.
@@ -27,7 +28,6 @@ It prints one table and writes it as Markdown and JSON to ``--out``
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -37,12 +37,12 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.search_payload import browser_payload
 from benchmarks.synthetic import write_corpus, write_knowledge
 from tests.conftest import copy_project
 from tools import layout, uptodate
@@ -123,26 +123,14 @@ def tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-class _Assets(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.paths: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        url = values.get("src") if tag == "script" else values.get("href") if (
-            tag == "link" and values.get("rel") == "stylesheet") else None
-        if url and "://" not in url:
-            self.paths.append(url.split("?", 1)[0])
-
-
 def first_search_bytes(site: Path) -> int:
-    """gzip bytes of search.html, the local scripts and styles it loads, and the index."""
-    page = site / "search.html"
-    assets = _Assets()
-    assets.feed(page.read_text(encoding="utf-8"))
-    files = {page, site / "searchindex.js", *(site / path for path in assets.paths)}
-    return sum(len(gzip.compress(path.read_bytes(), 6)) for path in files if path.is_file())
+    """gzip bytes a fresh Chromium tab fetches for a search: the most over a few queries.
+
+    Everything a reader's first search downloads counts: search.html, its scripts
+    and styles, the index's pieces the query needs, the titles and snippets of the
+    results in view (``benchmarks/search_payload.py``).
+    """
+    return max(packed for _, packed, _ in browser_payload(site).values())
 
 
 def measure(n: int, base: Path) -> Row:

@@ -5,13 +5,14 @@ Builds the site from the seeds and from an N-paper synthetic corpus
 prints for each:
 
 * the files search.html loads, raw and gzip-compressed (what a server with
-  compression sends): the index (``searchindex.js``), the search code
+  compression sends): the index (``_search/index.js``, the part of the index
+  every query needs; ``searchindex.js`` in ``--variant sphinx``), the search code
   (searchtools.js, language_data.js, paperkb-search.js) and the rest of the
   page (search.html, the theme's CSS and scripts every page loads);
 * with ``--browser``, what headless Chromium actually fetched for a few
   queries (search.html?q=...) in a fresh tab, snippets of the visible results included (raw and
-  gzip), which is the fair figure for search engines that load their index in
-  pieces (``--variant pagefind``).
+  gzip), which is the fair figure for search that loads its index in
+  pieces (paper-kb's own, and ``--variant pagefind``).
 
     python -m benchmarks.search_payload [--papers 1000] [--browser] [--variant pagefind]
     python -m benchmarks.search_payload --site DIR [--browser]
@@ -60,7 +61,7 @@ def static_payload(site: Path) -> dict[str, tuple[int, int]]:
     groups: dict[str, tuple[int, int]] = {}
     for path in _local_assets(site):
         data = path.read_bytes()
-        group = ("index" if path.name == "searchindex.js"
+        group = ("index" if path.name == "searchindex.js" or path.parent.name == "_search"
                  else "search code" if path.name in SEARCH_CODE else "rest of page")
         raw, packed = groups.get(group, (0, 0))
         groups[group] = (raw + len(data), packed + gzip_size(data))
@@ -86,7 +87,7 @@ def browser_payload(site: Path, queries=BROWSER_QUERIES) -> dict[str, tuple[int,
             context = chromium.new_context()
             page = context.new_page()
             responses = []
-            page.on("response", responses.append)
+            page.on("response", lambda response: responses.append(response))
             SearchPage(page, url).open(f"q={quote(query)}")
             page.wait_for_load_state("networkidle")
             bodies = [response.body() for response in responses if response.ok]

@@ -81,6 +81,8 @@ def sphinx_variant(site: Path, out: Path) -> Path:
     html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     for script in html.select('script[src*="paperkb-search.js"]'):
         script.decompose()
+    for script in html.select('script[src*="_search/"]'):  # Sphinx's page loads the whole index
+        script["src"] = "searchindex.js"
     page.write_text(str(html), encoding="utf-8")
     return out
 
@@ -114,7 +116,7 @@ def pagefind_variant(site: Path, out: Path, pagefind: str) -> Path:
     html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     for script in html.select("script[src]"):
         if any(name in script["src"] for name in ("searchtools", "language_data", "searchindex",
-                                                  "paperkb-search")):
+                                                  "_search/", "paperkb-search")):
             script.decompose()
     module = html.new_tag("script", type="module")
     module.string = PAGEFIND_PAGE

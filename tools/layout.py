@@ -47,6 +47,11 @@ FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 PAPERS_JSON = "papers.json"
 
+# The search index in pieces (tools/sphinxext/searchshards.py), in the site root:
+# SEARCH_INDEX is what every query needs, the rest is loaded as a query needs it.
+SEARCH_DIR = "_search"
+SEARCH_INDEX = f"{SEARCH_DIR}/index.js"
+
 # Elements with this class are left out of the search index (Sphinx >= 8.2).
 NO_SEARCH = "no-search"
 
@@ -65,4 +70,5 @@ def month_docname(month: str) -> str:
 
 def browser_constants() -> dict[str, str]:
     """What the browser code needs to know of the layout."""
-    return {"papers": f"{PAPERS}/", "titleZhId": TITLE_ZH_ID, "abstractId": ABSTRACT_ID}
+    return {"papers": f"{PAPERS}/", "titleZhId": TITLE_ZH_ID, "abstractId": ABSTRACT_ID,
+            "searchDir": SEARCH_DIR}

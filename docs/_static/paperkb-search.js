@@ -2,10 +2,15 @@
  * paper-kb search: query segmentation and ranking on Sphinx's own index.
  *
  * Loaded by search.html after Sphinx's searchtools.js and language_data.js.
- * Sphinx still loads searchindex.js, fills the search box and builds the
- * result area (#search-results: a heading, p.search-summary, ul.search);
- * this file replaces how a query is split, matched, ranked and shown.
- * README.md ("Search") gives the design and the measurements behind it.
+ * Sphinx still fills the search box and builds the result area
+ * (#search-results: a heading, p.search-summary, ul.search); this file
+ * replaces how a query is split, matched, ranked and shown, and where the
+ * index comes from.  README.md ("Search") gives the design and measurements.
+ *
+ * - Loading: the page loads _search/index.js (page names, vocabulary), not
+ *   Sphinx's whole searchindex.js; a query then loads the pieces holding its
+ *   words' pages (terms-<k>.js, k a hash of the word) and the titles of the
+ *   results in view (pages-<c>.js).  tools/sphinxext/searchshards.py writes them.
  *
  * - Splitting: the index is segmented with jieba at build time; the browser
  *   has no jieba, so a run of Chinese characters in the query is split by
@@ -27,35 +32,79 @@
  * - Showing: each result links to its page, shows the paper's Chinese and
  *   English titles (both are in the index) and, once the result scrolls into
  *   view, a snippet of the page's abstract around the first query word.
+ *   The first results are shown with their titles; further down, titles
+ *   arrive as the results scroll into view.
  */
 "use strict";
 
 const PaperSearch = (() => {
-  const WEIGHT = { title: 10, partialTitle: 5, text: 3, partialText: 1 };
+  // synonym: a hit on another name of a glossary term than the one typed counts a little less
+  const WEIGHT = { title: 10, partialTitle: 5, text: 3, partialText: 1, synonym: 0.8 };
   const LONGEST_TERM = 16; // characters tried when matching a Chinese run
   const SNIPPET = 160; // characters of context shown
   const HAN = /\p{Script=Han}/u;
   const ARXIV_ID = /\b(\d{4}\.\d{4,5})(?:v\d+)?\b/g; // a versioned id finds its paper
+  const SHOWN_AT_ONCE = 20; // results shown with their titles before the search is "finished"
 
   let vocabulary = null;
-  let chineseTitles = null;
 
+  // _search/index.js: {docnames, vocabulary, shards, pagesPerPiece, versions}
   const index = () => Search._index;
   // Page and anchor names, from tools/layout.py (set by search.html).
   const LAYOUT = window.PAPERKB_LAYOUT;
   // Glossary terms: each a list of names (lower case), any of which stands for the others.
   const SYNONYMS = window.PAPERKB_SYNONYMS || [];
 
-  const docsOf = (value) =>
-    value === undefined ? [] : typeof value === "number" ? [value] : value;
-
   const terms = () => {
-    if (vocabulary === null)
-      vocabulary = new Set([
-        ...Object.keys(index().terms),
-        ...Object.keys(index().titleterms),
-      ]);
+    if (vocabulary === null) vocabulary = new Set(index().vocabulary);
     return vocabulary;
+  };
+
+  /* The index's pieces: each is a script that calls addPiece(name, data). */
+  const pieces = new Map(); // name -> Promise of its data
+  const arrived = new Map(); // name -> resolve
+
+  const piece = (kind, number) => {
+    const name = `${kind}-${number}`;
+    if (!pieces.has(name)) {
+      const script = document.createElement("script");
+      const root = document.documentElement.dataset.content_root;
+      script.src = `${root}${LAYOUT.searchDir}/${name}.js?v=${index().versions[kind][number]}`;
+      pieces.set(
+        name,
+        new Promise((resolve, reject) => {
+          arrived.set(name, resolve);
+          script.onerror = () => reject(new Error(`${script.src} could not be loaded`));
+        }),
+      );
+      document.head.appendChild(script);
+    }
+    return pieces.get(name);
+  };
+
+  const addPiece = (name, data) => {
+    const resolve = arrived.get(name);
+    if (resolve) resolve(data);
+  };
+
+  /** The terms piece of a term: 32-bit FNV-1a of its UTF-8 bytes (searchshards.fnv1a). */
+  const encoder = new TextEncoder();
+  const shardOf = (term) => {
+    let hash = 0x811c9dc5;
+    for (const byte of encoder.encode(term)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    return hash % index().shards;
+  };
+
+  /** [pages with the term in their title, pages with it in their text], or undefined. */
+  const postings = async (term) => {
+    const terms = await piece("terms", shardOf(term));
+    return Object.hasOwn(terms, term) ? terms[term] : undefined;
+  };
+
+  /** [English title, Chinese title or ""] of a page. */
+  const titlesOf = async (doc) => {
+    const per = index().pagesPerPiece;
+    return (await piece("pages", Math.floor(doc / per)))[doc % per];
   };
 
   /** Forward maximum matching of a run of Han characters against the index terms. */
@@ -148,7 +197,9 @@ const PaperSearch = (() => {
     const parsed = new Map();
     for (let found = findName(rest); found; found = findName(rest)) {
       rest = rest.slice(0, found.at) + " " + rest.slice(found.at + found.name.length);
-      const alternatives = found.group.map(words).filter((list) => list.length);
+      const alternatives = found.group
+        .map((name) => Object.assign(words(name), { typed: name === found.name }))
+        .filter((list) => list.length);
       if (!parsed.has(found.group[0]))
         parsed.set(found.group[0], {
           word: found.name,
@@ -163,13 +214,14 @@ const PaperSearch = (() => {
   };
 
   /** doc -> weight of a search term: a glossary term matches where any of its names does. */
-  const matchTerm = (term) => {
+  const matchTerm = async (term) => {
     if (!term.alternatives) return matchPlain(term);
     const weights = new Map();
     for (const alternative of term.alternatives) {
-      const parts = alternative.map(matchPlain);
+      const parts = await Promise.all(alternative.map(matchPlain));
+      const factor = alternative.typed ? 1 : WEIGHT.synonym;
       for (const [doc, weight] of parts[0]) {
-        const all = Math.min(weight, ...parts.slice(1).map((part) => part.get(doc) || 0));
+        const all = factor * Math.min(weight, ...parts.slice(1).map((part) => part.get(doc) || 0));
         if (all > 0 && (weights.get(doc) || 0) < all) weights.set(doc, all);
       }
     }
@@ -177,23 +229,23 @@ const PaperSearch = (() => {
   };
 
   /** doc -> best weight of one plain search term in that doc. */
-  const matchPlain = (term) => {
+  const matchPlain = async (term) => {
     const weights = new Map();
     const add = (docs, weight) =>
-      docsOf(docs).forEach((doc) => {
+      docs.forEach((doc) => {
         if ((weights.get(doc) || 0) < weight) weights.set(doc, weight);
       });
-    const { terms: text, titleterms: title } = index();
-    for (const key of term.keys) {
-      if (Object.hasOwn(title, key)) add(title[key], WEIGHT.title);
-      if (Object.hasOwn(text, key)) add(text[key], WEIGHT.text);
-    }
+    const addAll = (found, titleWeight, textWeight) =>
+      found.forEach((pages) => {
+        if (pages === undefined) return;
+        add(pages[0], titleWeight);
+        add(pages[1], textWeight);
+      });
+    addAll(await Promise.all([...term.keys].map(postings)), WEIGHT.title, WEIGHT.text);
     const key = [...term.keys][0];
     if (key.length > 2 && weights.size === 0) {
-      for (const other of Object.keys(title))
-        if (other !== key && other.includes(key)) add(title[other], WEIGHT.partialTitle);
-      for (const other of Object.keys(text))
-        if (other !== key && other.includes(key)) add(text[other], WEIGHT.partialText);
+      const containing = [...terms()].filter((other) => other !== key && other.includes(key));
+      addAll(await Promise.all(containing.map(postings)), WEIGHT.partialTitle, WEIGHT.partialText);
     }
     return weights;
   };
@@ -201,11 +253,12 @@ const PaperSearch = (() => {
   const isPaper = (doc) => index().docnames[doc].startsWith(LAYOUT.papers);
 
   /** Ranked results: [{doc, matched, score}], best first. */
-  const rank = (searchTerms) => {
+  const rank = async (searchTerms) => {
     const total = index().docnames.length;
     const found = new Map();
-    for (const term of searchTerms) {
-      const weights = matchTerm(term);
+    const matches = await Promise.all(searchTerms.map(matchTerm));
+    searchTerms.forEach((term, at) => {
+      const weights = matches[at];
       term.hits = weights.size;
       const rarity = Math.log(1 + total / (1 + weights.size));
       for (const [doc, weight] of weights) {
@@ -214,27 +267,15 @@ const PaperSearch = (() => {
         entry.score += weight * rarity;
         found.set(doc, entry);
       }
-    }
-    const title = (doc) => index().titles[doc].toLowerCase();
+    });
+    // Ties: the later page name first (papers are named by arXiv id: the newer paper).
     return [...found.values()].sort(
       (a, b) =>
         b.matched - a.matched ||
         isPaper(b.doc) - isPaper(a.doc) ||
         b.score - a.score ||
-        (title(a.doc) < title(b.doc) ? -1 : title(a.doc) > title(b.doc) ? 1 : 0),
+        b.doc - a.doc,
     );
-  };
-
-  /** doc -> Chinese title: the title of a paper's section LAYOUT.titleZhId. */
-  const chineseTitle = (doc) => {
-    if (chineseTitles === null) {
-      chineseTitles = new Map();
-      for (const [text, places] of Object.entries(index().alltitles))
-        for (const [where, anchor] of places)
-          if (anchor === LAYOUT.titleZhId && isPaper(where))
-            chineseTitles.set(where, text);
-    }
-    return chineseTitles.get(doc);
   };
 
   const snippet = (html, words) => {
@@ -263,12 +304,29 @@ const PaperSearch = (() => {
       words.forEach((word) => _highlightText(element, word, "highlighted"));
   };
 
-  /** Snippets are fetched (the page itself) only for results a reader sees. */
-  const snippets = new IntersectionObserver((entries) => {
+  /** Gives a result its titles: the Chinese one as the link, the English one beneath. */
+  const fill = async (item) => {
+    if (item.dataset.filled) return;
+    item.dataset.filled = "1";
+    const [title, zh] = await titlesOf(Number(item.dataset.doc));
+    const link = item.querySelector("a");
+    link.textContent = zh || title;
+    if (zh) {
+      const english = document.createElement("span");
+      english.classList.add("paperkb-title-en");
+      english.textContent = title;
+      link.after(english);
+    }
+  };
+
+  /** Titles and snippets (the page itself) are fetched only for results a reader sees. */
+  const inView = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       const item = entry.target;
-      snippets.unobserve(item);
+      inView.unobserve(item);
+      fill(item).catch(() => {}); // the link still shows the page's name
+      if (!DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY) continue;
       fetch(item.dataset.page)
         .then((response) => response.text())
         .then((html) => {
@@ -284,25 +342,20 @@ const PaperSearch = (() => {
   });
 
   const show = (result, words) => {
-    const { docnames, titles } = index();
-    const docName = docnames[result.doc];
+    const docName = index().docnames[result.doc];
     const contentRoot = document.documentElement.dataset.content_root;
     const item = document.createElement("li");
     item.classList.add("kind-text", isPaper(result.doc) ? "paperkb-paper" : "paperkb-page");
+    item.dataset.doc = result.doc;
     const link = item.appendChild(document.createElement("a"));
     link.href = docName + DOCUMENTATION_OPTIONS.LINK_SUFFIX;
     link.dataset.score = result.score.toFixed(2);
-    const zh = chineseTitle(result.doc);
-    link.textContent = zh || titles[result.doc];
-    if (zh) {
-      const english = item.appendChild(document.createElement("span"));
-      english.classList.add("paperkb-title-en");
-      english.textContent = titles[result.doc];
-    }
+    link.textContent = docName.split("/").pop(); // until its titles arrive
     item.dataset.page = contentRoot + docName + DOCUMENTATION_OPTIONS.FILE_SUFFIX;
     item.dataset.words = JSON.stringify(words);
     Search.output.appendChild(item);
-    if (DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY) snippets.observe(item);
+    inView.observe(item);
+    return item;
   };
 
   /** Says which query terms matched nothing: "没有找到「量子」; 以下结果只匹配「计算」". */
@@ -322,16 +375,17 @@ const PaperSearch = (() => {
     Search.output.parentNode.insertBefore(note, Search.output);
   };
 
-  const query = (query) => {
+  const run = async (query) => {
     const searchTerms = parse(query.trim());
     const words = [
       ...new Set(searchTerms.flatMap((term) => (term.shown ? term.shown.map((t) => t.word) : [term.word]))),
     ];
     localStorage.setItem("sphinx_highlight_terms", words.join(" "));
-    const results = searchTerms.length ? rank(searchTerms) : [];
+    const results = searchTerms.length ? await rank(searchTerms) : [];
+    const items = results.map((result) => show(result, words));
+    await Promise.all(items.slice(0, SHOWN_AT_ONCE).map(fill));
     const progress = document.getElementById("search-progress");
     if (progress) progress.innerText = "";
-    results.forEach((result) => show(result, words));
     Search.stopPulse();
     Search.title.innerText = _("Search Results");
     explainMissing(searchTerms);
@@ -346,9 +400,16 @@ const PaperSearch = (() => {
         );
   };
 
+  const query = (query) =>
+    run(query).catch((error) => {
+      Search.stopPulse();
+      Search.title.innerText = _("Search Results");
+      Search.status.innerText = `搜索索引未能加载，请刷新页面。The search index could not be loaded; please reload the page. (${error.message})`;
+    });
+
   // segment is a property so that benchmarks/search_variants.py can measure
   // another segmenter (Intl.Segmenter) on the same page.
-  const api = { segment: segmentHan, split, parse, rank, query };
+  const api = { segment: segmentHan, split, parse, rank, query, addPiece };
   return api;
 })();
 

@@ -5,7 +5,8 @@ sphinx-design): ``convert`` runs the converter before Sphinx looks for
 sources, ``citation`` adds the citation styles and meta tags, ``exports``
 copies the citation exports into the site, ``navigation`` marks pages whose
 cross-page context changed, ``search`` fixes and tunes the Chinese search
-(``synonyms`` gives it the glossary's names),
+(``synonyms`` gives it the glossary's names, ``searchshards`` splits its
+index into the pieces a query loads),
 ``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
 browser code looks up their fixed ids, ``report`` records what a build did, ``integrity`` keeps
 builds from being left half-done or mixed (a lock, an unfinished-build marker);
@@ -29,6 +30,7 @@ from .navigation import setup_navigation
 from .report import setup_report
 from .roles import setup_roles
 from .search import setup_search
+from .searchshards import setup_search_shards
 from .synonyms import setup_synonyms
 
 
@@ -43,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_mathml(app)
     setup_navigation(app)
     setup_search(app)
+    setup_search_shards(app)
     setup_synonyms(app)
     setup_roles(app)
     setup_report(app)

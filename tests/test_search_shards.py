@@ -1,0 +1,112 @@
+"""The search index in pieces (tools/sphinxext/searchshards.py): complete, and loaded by need."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tools import layout
+from tools.sphinxext.searchshards import PAGES_PER_PIECE, SHARD_BYTES, fnv1a, split_index
+
+from .browser import browser, chromium, serve
+from .test_search_browser import _require_browser
+
+
+def _data(text: str) -> object:
+    """The JSON a piece (or index.js) hands to the search page."""
+    return json.loads(re.fullmatch(r"[\w.]+\((?:\"[\w-]+\",)?(.*)\);\n", text, re.DOTALL).group(1))
+
+
+def _pages(value) -> list[int]:
+    return [value] if isinstance(value, int) else list(value)
+
+
+def test_the_hash_is_fnv1a_of_the_utf8_bytes():
+    # The published FNV-1a 32-bit test vectors; the browser computes the same (shardOf).
+    assert [fnv1a(s) for s in ("", "a", "foobar")] == [0x811C9DC5, 0xE40C292C, 0xBF9CF968]
+    assert fnv1a("稀疏") == fnv1a(bytes("稀疏", "utf-8").decode("utf-8"))
+
+
+def _synthetic_index(docs: int, terms: int) -> dict:
+    return {
+        "docnames": [f"papers/{n:05d}" for n in range(docs)],
+        "titles": [f"Title {n}" for n in range(docs)],
+        "terms": {f"term{t}": [d for d in range(docs) if d % (t + 2) == 0] for t in range(terms)},
+        "titleterms": {f"term{t}": t % docs for t in range(0, terms, 7)} | {"only-in-titles": 3},
+        "alltitles": {"中文标题 3": [[3, layout.TITLE_ZH_ID]], "Other": [[4, "other"]]},
+    }
+
+
+def test_every_term_is_in_the_piece_its_hash_names_with_its_pages():
+    index = _synthetic_index(docs=3000, terms=400)
+    files = split_index(index)
+    manifest = _data(files["index.js"])
+    assert manifest["shards"] > 1  # 400 terms over 3,000 pages do not fit one piece
+    assert manifest["vocabulary"] == sorted(index["terms"].keys() | index["titleterms"].keys())
+    pieces = [_data(files[f"terms-{n}.js"]) for n in range(manifest["shards"])]
+    assert sum(len(piece) for piece in pieces) == len(manifest["vocabulary"])
+    for term in manifest["vocabulary"]:
+        title, text = pieces[fnv1a(term) % manifest["shards"]][term]
+        assert title == _pages(index["titleterms"].get(term, []))
+        assert text == _pages(index["terms"].get(term, []))
+    assert max(len(files[f"terms-{n}.js"]) for n in range(manifest["shards"])) < 3 * SHARD_BYTES
+    assert len(manifest["versions"]["terms"]) == manifest["shards"]
+
+
+def test_the_pages_pieces_hold_every_page_titles_in_order():
+    index = _synthetic_index(docs=101, terms=3)
+    files = split_index(index)
+    manifest = _data(files["index.js"])
+    rows = [row for n in range(len(manifest["versions"]["pages"])) for row in _data(files[f"pages-{n}.js"])]
+    assert len(manifest["versions"]["pages"]) == -(-101 // PAGES_PER_PIECE)
+    assert [title for title, _ in rows] == index["titles"]
+    assert [zh for _, zh in rows] == ["" if n != 3 else "中文标题 3" for n in range(101)]
+
+
+def test_a_piece_changes_its_version_only_when_its_content_does():
+    index = _synthetic_index(docs=200, terms=50)
+    before = _data(split_index(index)["index.js"])
+    index["titles"][-1] = "A new title"
+    after = _data(split_index(index)["index.js"])
+    assert before["versions"]["terms"] == after["versions"]["terms"]
+    changed = [n for n, (a, b) in enumerate(zip(before["versions"]["pages"], after["versions"]["pages"]))
+               if a != b]
+    assert changed == [199 // PAGES_PER_PIECE]
+
+
+@pytest.mark.slow
+def test_the_seeds_site_pieces_hold_its_whole_index(seeds_site):
+    text = (seeds_site / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(re.search(r"Search\.setIndex\((.*)\)", text, re.DOTALL).group(1))
+    folder = seeds_site / layout.SEARCH_DIR
+    written = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.js")}
+    assert written == split_index(index)
+    page = (seeds_site / "search.html").read_text(encoding="utf-8")
+    assert f'src="{layout.SEARCH_INDEX}"' in page
+    assert "searchindex.js" not in page  # the whole index is not what a reader downloads
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_search_loads_only_the_pieces_its_query_needs(seeds_site):
+    _require_browser()
+    assert chromium()
+    manifest = _data((seeds_site / layout.SEARCH_INDEX).read_text(encoding="utf-8"))
+    with serve(seeds_site) as url, browser() as instance:
+        context = instance.new_context()  # an empty cache
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(f"{url}/search.html?q={quote('DyT')}")
+        page.wait_for_function("() => document.querySelector('#search-results p.search-summary')?.textContent")
+        first = page.eval_on_selector_all("#search-results ul.search li > a", "a => a.map(x => x.href)")
+        context.close()
+    names = {Path(u.split("?")[0]).name for u in fetched if f"/{layout.SEARCH_DIR}/" in u}
+    assert not [u for u in fetched if "searchindex.js" in u]
+    # "DyT" is one index key, "dyt": one terms piece, the one its hash names in Python too.
+    assert {n for n in names if n.startswith("terms-")} == {f"terms-{fnv1a('dyt') % manifest['shards']}.js"}
+    assert first and first[0].endswith(f"{layout.PAPERS}/2503.10622.html")
