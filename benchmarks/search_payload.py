@@ -86,8 +86,9 @@ def browser_payload(site: Path, queries=BROWSER_QUERIES) -> dict[str, tuple[int,
         for query in queries:
             context = chromium.new_context()
             page = context.new_page()
-            responses = []
-            page.on("response", lambda response: responses.append(response))
+            responses: list = []
+            # a function, not the bound method: Playwright tags its handlers with an attribute
+            page.on("response", lambda response, into=responses: into.append(response))
             SearchPage(page, url).open(f"q={quote(query)}")
             page.wait_for_load_state("networkidle")
             bodies = [response.body() for response in responses if response.ok]

@@ -58,3 +58,19 @@ def test_the_stemmer_named_in_language_data_is_defined(seeds_site):
     code = (seeds_site / "_static" / "language_data.js").read_text(encoding="utf-8")
     (name,) = re.findall(r"window\.Stemmer = (\w+);", code)
     assert re.search(rf"\b(?:class|function|var|const|let) {name}\b", code), name
+
+
+def test_pybtex_plugins_are_found_without_scanning_installed_packages(monkeypatch):
+    # citation._register_installed_pybtex_plugins: every lookup a dictionary hit.
+    import pybtex.plugin
+
+    from tools.sphinxext.citation import _register_installed_pybtex_plugins
+
+    _register_installed_pybtex_plugins()
+
+    def scan(**_: object) -> None:
+        raise AssertionError("pybtex scanned the installed packages' entry points")
+
+    monkeypatch.setattr(pybtex.plugin, "entry_points", scan)
+    assert pybtex.plugin.find_plugin("pybtex.backends", "plaintext").default_suffix == ".txt"
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", "plain").__name__ == "Style"

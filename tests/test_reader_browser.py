@@ -134,7 +134,9 @@ def test_search_names_what_matched_nothing(chromium_browser, site_url):
 
 
 @pytest.mark.parametrize(("query", "paper"), [
-    ("reinforcement learning", "2503.07536"),  # abstracts say 强化学习
+    # Its English title says Reinforcement Learning; 2503.07536's says 强化学习 and RL (a
+    # synonym: it comes second) and its abstract 强化学习.
+    ("reinforcement learning", "2503.07365"),
     ("VLA", "2503.19757"),  # says 视觉-语言-动作; an author named Vladimir must not rank first
     ("2503.10622v2", "2503.10622"),
     ("直接偏好优化", "2503.05236"),
@@ -144,4 +146,6 @@ def test_glossary_names_and_versioned_ids_find_papers(chromium_browser, site_url
     context, page, _ = _page(chromium_browser)
     results = _search(page, site_url, query)
     assert results and f"papers/{paper}.html" in results[0]
+    if query == "reinforcement learning":
+        assert "papers/2503.07536.html" in results[1]
     context.close()

@@ -73,8 +73,8 @@ def test_a_piece_changes_its_version_only_when_its_content_does():
     index["titles"][-1] = "A new title"
     after = _data(split_index(index)["index.js"])
     assert before["versions"]["terms"] == after["versions"]["terms"]
-    changed = [n for n, (a, b) in enumerate(zip(before["versions"]["pages"], after["versions"]["pages"]))
-               if a != b]
+    pairs = zip(before["versions"]["pages"], after["versions"]["pages"], strict=True)
+    changed = [n for n, (a, b) in enumerate(pairs) if a != b]
     assert changed == [199 // PAGES_PER_PIECE]
 
 
@@ -102,7 +102,8 @@ def test_a_search_loads_only_the_pieces_its_query_needs(seeds_site):
         fetched: list[str] = []
         page.on("request", lambda request: fetched.append(request.url))
         page.goto(f"{url}/search.html?q={quote('DyT')}")
-        page.wait_for_function("() => document.querySelector('#search-results p.search-summary')?.textContent")
+        page.wait_for_function(
+            "() => document.querySelector('#search-results p.search-summary')?.textContent")
         first = page.eval_on_selector_all("#search-results ul.search li > a", "a => a.map(x => x.href)")
         context.close()
     names = {Path(u.split("?")[0]).name for u in fetched if f"/{layout.SEARCH_DIR}/" in u}
