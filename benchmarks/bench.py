@@ -50,6 +50,7 @@ from tools.pipeline import convert
 from tools.sphinxext.report import FILENAME as BUILD_REPORT
 
 PER_DIGEST = 25
+BARE_LIMIT = 2.5  # bare Sphinx is stopped past this multiple of our clean build (ratio < 0.4)
 DEFAULT_SIZES = (100, 1000, 10000)
 QUICK_SIZES = (100, 1000)
 
@@ -75,6 +76,7 @@ class Build:
     peak_rss_mb: float
     read: int = 0
     written: int = 0
+    stopped: bool = False  # stopped at its time limit: seconds is a lower bound
 
 
 @dataclass
@@ -96,21 +98,35 @@ class Row:
     first_search_gzip: int = 0
 
 
-def sphinx(project: Path, seeds: Path, out: Path, *options: str, ours: bool = True) -> Build:
-    """One sphinx-build in a child process: wall time, peak RSS, and (ours) what it read and wrote."""
+def sphinx(project: Path, seeds: Path, out: Path, *options: str, ours: bool = True,
+           limit: float | None = None) -> Build:
+    """One sphinx-build in a child process: wall time, peak RSS, and (ours) what it read and wrote.
+
+    With ``limit`` (seconds) a build still running then is stopped and reported as
+    ``stopped``: its time is a lower bound.
+    """
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / "doctrees"), *options]
     if ours:
         command += ["-W", "--keep-going", "-D", f"paperkb_seeds={seeds}"]
     command += [str(project), str(out / "html")]
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if ours and status != 0:
-        raise RuntimeError(f"build failed: {errors.decode(errors='replace')[-2000:]}")
-    build = Build(seconds, usage.ru_maxrss / 1024)
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=errors)
+        stopped = False
+        # os.wait4, not Popen.wait: it gives the child's peak RSS (and must be the one to reap it).
+        while not (waited := os.wait4(child.pid, os.WNOHANG))[0]:
+            if limit is not None and time.perf_counter() - started > limit:
+                child.kill()
+                stopped = True
+                waited = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.2)
+        _, status, usage = waited
+        seconds = time.perf_counter() - started
+        if ours and status != 0:
+            errors.seek(0)
+            raise RuntimeError(f"build failed: {errors.read().decode(errors='replace')[-2000:]}")
+    build = Build(seconds, usage.ru_maxrss / 1024, stopped=stopped)
     report = out / "doctrees" / BUILD_REPORT
     if ours and report.is_file():
         data = json.loads(report.read_text(encoding="utf-8"))
@@ -165,7 +181,8 @@ def measure(n: int, base: Path) -> Row:
     bare = base / "bare"
     shutil.copytree(ours / "docs", bare, ignore=shutil.ignore_patterns("_templates", "_static"))
     (bare / "conf.py").write_text(BARE_CONF, encoding="utf-8")
-    row.bare = sphinx(bare, seeds, base / "out-bare", ours=False)
+    # Stopped once past BARE_LIMIT x our clean build: the ratio is then an upper bound.
+    row.bare = sphinx(bare, seeds, base / "out-bare", ours=False, limit=BARE_LIMIT * row.clean.seconds)
 
     row.noop = sphinx(ours, seeds, base / "out")
     options = ["STRICT=1"]  # as make html passes them
@@ -189,7 +206,13 @@ def measure(n: int, base: Path) -> Row:
 
 
 def _ratio(part: Build | None, whole: Build | None) -> str:
-    return f"{part.seconds / whole.seconds:.2f}×" if part and whole else "–"
+    if not part or not whole:
+        return "–"
+    return f"{'< ' if whole.stopped else ''}{part.seconds / whole.seconds:.2f}×"
+
+
+def _seconds(build: Build) -> str:
+    return f"{'> ' if build.stopped else ''}{build.seconds:.1f} s{' (stopped)' if build.stopped else ''}"
 
 
 def table(rows: list[Row]) -> str:
@@ -202,7 +225,7 @@ def table(rows: list[Row]) -> str:
         assert r.clean and r.bare and r.noop and r.add_digest and r.clean_parallel
         lines.append(
             f"| {r.papers:,} | {r.converter_seconds:.2f} s ({r.papers_per_second:,.0f} papers/s) "
-            f"| {r.clean.seconds:.1f} s | {r.bare.seconds:.1f} s | {_ratio(r.clean, r.bare)} "
+            f"| {r.clean.seconds:.1f} s | {_seconds(r.bare)} | {_ratio(r.clean, r.bare)} "
             f"| {r.clean_parallel.seconds:.1f} s ({_ratio(r.clean_parallel, r.clean)}) "
             f"| {r.noop_make_seconds:.2f} s ({r.noop_make_seconds / r.clean.seconds:.2%}) / "
             f"{r.noop.seconds:.1f} s ({r.noop.seconds / r.clean.seconds:.1%}) "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import bibtexparser
 import pybtex.database
 import pytest
@@ -24,7 +27,7 @@ from .conftest import (
 pytestmark = pytest.mark.slow
 
 # Scripts Sphinx, the theme and extensions put on pages; anything else would be injected.
-OWN_SCRIPTS = ("_static/", "searchindex.js")
+OWN_SCRIPTS = ("_static/", f"{layout.SEARCH_DIR}/")
 
 
 def test_builds_strictly_and_keeps_every_valid_entry(hostile_build):
@@ -50,6 +53,14 @@ def test_no_active_content_from_digest_text(hostile_site):
             assert "alert" not in (script.string or ""), page.name
         for link in html.find_all("a", href=True):
             assert not link["href"].strip().lower().startswith(("javascript:", "data:")), page.name
+
+
+def test_hostile_titles_reach_the_search_pieces_as_data(hostile_site):
+    # The pieces are scripts; digest text is inside them only as JSON string values.
+    piece = re.compile(r'PaperSearch\.addPiece\("pages-\d+",(.*)\);\n', re.DOTALL)
+    titles = [row for path in (hostile_site / layout.SEARCH_DIR).glob("pages-*.js")
+              for row in json.loads(piece.fullmatch(path.read_text(encoding="utf-8"))[1])]
+    assert [title == '<script>alert("title")</script> Scripted Title' for title, _ in titles].count(True) == 1
 
 
 def test_hostile_text_is_shown_as_text(hostile_site):

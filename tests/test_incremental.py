@@ -140,16 +140,16 @@ def test_adding_a_digest_rereads_only_what_it_changes(tmp_path):
     assert papers_read == {after.papers[pid].page for pid in new | entered}
     assert read - papers_read <= listing
     # Lists change only where a new paper enters them (ties go to the older paper, so
-    # old papers never swap places), and the set stays well short of the site.  With
-    # 200 papers over 32 subfields a subfield has a few papers, so a new one is often
-    # in their top 5; at 1,000 papers a digest enters about 6 % of the lists (make bench).
+    # old papers never swap places).  With 200 papers over 32 subfields a subfield has
+    # a few papers and a new one often enters their top 5 (here about 40 % of the lists);
+    # at 1,000 papers a digest enters about 6 % of them, at 10,000 0.2 % (make bench).
     for pid in entered:
         assert set(after.papers[pid].related) - set(before.papers[pid].related) <= new
-    assert len(read) < len(after.papers) / 2
 
     clean_project = copy_project(tmp_path / "clean-project")
     write_knowledge(clean_project / "docs" / "_data")
     sphinx_build(clean_project, seeds, tmp_path / "clean")
+    assert len(read) < len(build_report(tmp_path / "clean")["read"]) / 2  # of the site's documents
     incremental, clean = _tree(tmp_path / "incremental" / "html"), _tree(tmp_path / "clean" / "html")
     assert sorted(incremental) == sorted(clean)
     assert [name for name in clean if incremental[name] != clean[name]] == []
