@@ -111,3 +111,19 @@ def test_a_search_loads_only_the_pieces_its_query_needs(seeds_site):
     # "DyT" is one index key, "dyt": one terms piece, the one its hash names in Python too.
     assert {n for n in names if n.startswith("terms-")} == {f"terms-{fnv1a('dyt') % manifest['shards']}.js"}
     assert first and first[0].endswith(f"{layout.PAPERS}/2503.10622.html")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_search_works_from_file_urls(seeds_site):
+    # The pieces are scripts, not fetched JSON: a site opened from disk still searches.
+    _require_browser()
+    with browser() as instance:
+        page = instance.new_page()
+        page.goto(f"{(seeds_site / 'search.html').as_uri()}?q={quote('DyT')}")
+        page.wait_for_function(
+            "() => document.querySelector('#search-results p.search-summary')?.textContent")
+        links = page.eval_on_selector_all("#search-results ul.search li > a",
+                                          "a => a.map(x => [x.getAttribute('href'), x.textContent])")
+    assert links[0][0] == f"{layout.PAPERS}/2503.10622.html"
+    assert links[0][1] != "2503.10622"  # its title arrived, not only its page name
