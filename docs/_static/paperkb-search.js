@@ -354,7 +354,6 @@ const PaperSearch = (() => {
     item.dataset.page = contentRoot + docName + DOCUMENTATION_OPTIONS.FILE_SUFFIX;
     item.dataset.words = JSON.stringify(words);
     Search.output.appendChild(item);
-    inView.observe(item);
     return item;
   };
 
@@ -384,6 +383,8 @@ const PaperSearch = (() => {
     const results = searchTerms.length ? await rank(searchTerms) : [];
     const items = results.map((result) => show(result, words));
     await Promise.all(items.slice(0, SHOWN_AT_ONCE).map(fill));
+    // Watched once the first titles are in: at full height, fewer results are in view.
+    items.forEach((item) => inView.observe(item));
     const progress = document.getElementById("search-progress");
     if (progress) progress.innerText = "";
     Search.stopPulse();
