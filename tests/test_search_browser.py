@@ -80,11 +80,17 @@ def test_done_when_queries(request, site, query, expected, first):
         assert found[0] == expected[0], found
 
 
-def test_recall_over_the_team_query_set(searcher):
+# recall@5 over the query set when the index was first loaded in pieces (issue 12): 0.972.
+# It may not drop, on the site make html builds nor on the one Read the Docs builds.
+RECALL_AT_5 = 0.97
+
+
+@pytest.mark.parametrize("site", ["searcher", "readthedocs_searcher"])
+def test_recall_over_the_team_query_set(request, site):
     queries = load_queries()
     assert len(queries) >= 30 and {q.lang for q in queries} == {"zh", "en", "mixed"}
-    outcomes = evaluate(searcher, queries)
-    assert recall_at_5(outcomes) >= 0.9, report(outcomes)
+    outcomes = evaluate(request.getfixturevalue(site), queries)
+    assert recall_at_5(outcomes) >= RECALL_AT_5, report(outcomes)
 
 
 @pytest.mark.parametrize("word", ["稀疏自编码器", "GRPO", "DyT", "歌词转歌曲"])
