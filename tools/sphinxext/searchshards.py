@@ -75,8 +75,9 @@ def split_index(index: dict[str, Any]) -> dict[str, str]:
     postings = {term: [_pages(title_terms.get(term)), _pages(text_terms.get(term))]
                 for term in vocabulary}
 
+    # The JSON's size, about: the quoted term, brackets, and a page number with its comma.
     size = sum(len(term) + 8 + 6 * (len(title) + len(text)) for term, (title, text) in postings.items())
-    shards = max(1, math.ceil(size / SHARD_BYTES))
+    shards = max(1, math.ceil(size / SHARD_BYTES))  # changes with the corpus; every name with it
     grouped: list[dict[str, list[list[int]]]] = [{} for _ in range(shards)]
     for term, pages in postings.items():
         grouped[fnv1a(term) % shards][term] = pages
