@@ -93,8 +93,11 @@ KILL_POINTS = [
 def _interrupted_build(project: Path, seeds: Path, out: Path, sig: signal.Signals, line: str,
                        count: int) -> str:
     """Run a build and send it ``sig`` at the ``count``-th console line holding ``line``."""
+    # A shell starts background commands with SIGINT ignored, and the build would inherit
+    # that (Python leaves an ignored SIGINT ignored): give it Ctrl-C's default meaning.
     process = subprocess.Popen(_command(project, seeds, out), cwd=project, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=_environment())
+                               stderr=subprocess.STDOUT, text=True, env=_environment(),
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     seen, output = 0, []
     for text in process.stdout:
