@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import write_corpus
+from tools import layout
 
 SEARCH_CODE = ("searchtools.js", "language_data.js", "paperkb-search.js")
 BROWSER_QUERIES = ("稀疏自编码器", "视频生成", "GRPO 视频推理", "DyT", "sparse autoencoder 推理")
@@ -61,7 +62,7 @@ def static_payload(site: Path) -> dict[str, tuple[int, int]]:
     groups: dict[str, tuple[int, int]] = {}
     for path in _local_assets(site):
         data = path.read_bytes()
-        group = ("index" if path.name == "searchindex.js" or path.parent.name == "_search"
+        group = ("index" if path.name == "searchindex.js" or path.parent.name == layout.SEARCH_DIR
                  else "search code" if path.name in SEARCH_CODE else "rest of page")
         raw, packed = groups.get(group, (0, 0))
         groups[group] = (raw + len(data), packed + gzip_size(data))

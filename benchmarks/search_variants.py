@@ -31,7 +31,7 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.sphinxext.search import PAPER_TEXT_SECTIONS
+from tools import layout
 
 VARIANTS = ("sphinx", "intl", "pagefind")
 
@@ -81,7 +81,7 @@ def sphinx_variant(site: Path, out: Path) -> Path:
     html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     for script in html.select('script[src*="paperkb-search.js"]'):
         script.decompose()
-    for script in html.select('script[src*="_search/"]'):  # Sphinx's page loads the whole index
+    for script in html.select(f'script[src*="{layout.SEARCH_DIR}/"]'):  # Sphinx's page loads the whole index
         script["src"] = "searchindex.js"
     page.write_text(str(html), encoding="utf-8")
     return out
@@ -100,13 +100,11 @@ def pagefind_variant(site: Path, out: Path, pagefind: str) -> Path:
         html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         body = html.select_one("div.body")
         body["data-pagefind-body"] = ""
-        heading = body.find("h1")
-        heading["data-pagefind-weight"] = "10"
-        heading.find_next("p")["data-pagefind-weight"] = "10"  # the Chinese title
-        heading.find_next("ul")["data-pagefind-ignore"] = ""  # metadata
-        for section in body.select("section section"):
-            if not PAPER_TEXT_SECTIONS.intersection([section.get("id", "")]):
-                section["data-pagefind-ignore"] = ""
+        body.find("h1")["data-pagefind-weight"] = "10"
+        body.select_one(f"#{layout.TITLE_ZH_ID}")["data-pagefind-weight"] = "10"
+        # What Sphinx's index leaves out (metadata, related papers, BibTeX), Pagefind's does too.
+        for element in body.select(f".{layout.NO_SEARCH}"):
+            element["data-pagefind-ignore"] = ""
         path.write_text(str(html), encoding="utf-8")
     run = subprocess.run([*shlex.split(pagefind), "--site", str(out)], capture_output=True, text=True)
     if run.returncode != 0:
@@ -116,7 +114,7 @@ def pagefind_variant(site: Path, out: Path, pagefind: str) -> Path:
     html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     for script in html.select("script[src]"):
         if any(name in script["src"] for name in ("searchtools", "language_data", "searchindex",
-                                                  "_search/", "paperkb-search")):
+                                                  f"{layout.SEARCH_DIR}/", "paperkb-search")):
             script.decompose()
     module = html.new_tag("script", type="module")
     module.string = PAGEFIND_PAGE

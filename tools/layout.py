@@ -70,5 +70,4 @@ def month_docname(month: str) -> str:
 
 def browser_constants() -> dict[str, str]:
     """What the browser code needs to know of the layout."""
-    return {"papers": f"{PAPERS}/", "titleZhId": TITLE_ZH_ID, "abstractId": ABSTRACT_ID,
-            "searchDir": SEARCH_DIR}
+    return {"papers": f"{PAPERS}/", "abstractId": ABSTRACT_ID, "searchDir": SEARCH_DIR}
