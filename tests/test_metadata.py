@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -243,3 +245,35 @@ def test_papers_without_metadata_still_build_their_citation():
     paper = Paper("2503.99999", "Some Title", "标题", ("摘要",), "https://arxiv.org/abs/2503.99999", (), ())
     cited = citation(paper, None)
     assert cited.authors == () and cited.title == "Some Title" and cited.year == 2025
+
+
+UNSPLITTABLE = "Smith, Jr., John, Extra"  # pybtex reads at most two commas: InvalidNameString
+
+
+def test_an_author_name_pybtex_cannot_split_is_an_error_at_its_line(tmp_path):
+    path = tmp_path / metadata.FILENAME
+    path.write_text('["2503.10622"]\ntitle = "T"\nauthors = [\n    "Ada Lovelace",\n'
+                    f'    "{UNSPLITTABLE}",\n]\n\n["2503.07920"]\nauthors = ["{UNSPLITTABLE}"]\n',
+                    encoding="utf-8")
+    with pytest.raises(metadata.MetadataError) as raised:
+        metadata.load(path)
+    assert str(raised.value).startswith(f"{path}:5: authors: {UNSPLITTABLE!r} has too many commas")
+    path.write_text(f'["2503.07920"]\nauthors = ["{UNSPLITTABLE}"]\n', encoding="utf-8")
+    with pytest.raises(metadata.MetadataError, match=rf"^{re.escape(str(path))}:2: authors: "):
+        metadata.load(path)
+
+
+def test_check_names_an_unsplittable_author_in_one_line(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    path = seeds / metadata.FILENAME
+    item = f'    "{UNSPLITTABLE}",'
+    text = path.read_text(encoding="utf-8").replace("authors = [\n", f"authors = [\n{item}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(item) + 1
+    run = run_cli("check", str(seeds))
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"python -m tools check: error: {path}:{line}: authors: {UNSPLITTABLE!r} has too many commas to be "
+        'split into family and given names (write "Given Family", "Family, Given" or "Family, Jr., Given")']

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 from typing import NamedTuple
 
-from pybtex.database import Person
+import pybtex.errors
+from pybtex.database import InvalidNameString, Person
+from pybtex.exceptions import PybtexError
 
 from . import arxiv
 
@@ -44,6 +46,27 @@ def split_name(name: str) -> tuple[str, str]:
     if person.lineage_names:
         given = f"{given}, {' '.join(person.lineage_names)}" if given else " ".join(person.lineage_names)
     return family or name, given
+
+
+def name_problem(name: str) -> str | None:
+    """Why :func:`split_name` cannot split ``name``, or None if it can.
+
+    pybtex reads at most two commas ("Family, Jr., Given"); with more it
+    raises ``InvalidNameString``.  The metadata loader asks this of every
+    author, so that such a name is a ``metadata.toml:LINE: authors:`` error
+    and never a traceback while citations are built.
+    """
+    try:
+        with pybtex.errors.capture() as reported:  # what pybtex reports, strict mode or not
+            Person(name)
+    except PybtexError as error:
+        reported = [error]
+    if not reported:
+        return None
+    if isinstance(reported[0], InvalidNameString):
+        return (f"{name!r} has too many commas to be split into family and given names "
+                '(write "Given Family", "Family, Given" or "Family, Jr., Given")')
+    return f"{name!r} cannot be split into family and given names: {reported[0]}"
 
 
 def _unbrace(text: str) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 import tomlkit
 
 from . import arxiv
+from .citation import name_problem
 from .text import control_characters
 from .write import write_if_changed
 
@@ -120,15 +121,23 @@ class _Locator:
         header = re.compile(rf"\s*\[\s*(?:{quoted})\s*[\].]")
         return next((n for n, line in enumerate(self.lines, 1) if header.match(line)), None)
 
-    def error(self, arxiv_id: str, field: str | None, message: str) -> MetadataError:
+    def error(self, arxiv_id: str, field: str | None, message: str,
+              near: str | None = None) -> MetadataError:
+        """The error at the field's line, or at the line of the item ``near`` (quoted as
+        written, in a list spread over several lines) if one holds it before the next table."""
         line = self._header(arxiv_id)
         if line is not None and field is not None:
             assignment = re.compile(rf"\s*(?:{re.escape(field)}|\"{re.escape(field)}\")\s*=")
+            found = False
             for number in range(line + 1, len(self.lines) + 1):
                 text = self.lines[number - 1]
                 if text.lstrip().startswith("[") and not text.startswith((" ", "\t")):
                     break  # the next table
-                if assignment.match(text):
+                if not found and assignment.match(text):
+                    line, found = number, True
+                    if near is None:
+                        break
+                if found and near is not None and (f'"{near}"' in text or f"'{near}'" in text):
                     line = number
                     break
         where = f"{self.path}:{line}" if line is not None else f"{self.path}"
@@ -148,6 +157,10 @@ def _entry(arxiv_id: str, raw: object, locate: _Locator) -> PaperMeta:
     authors = _strings(raw, "authors", arxiv_id, locate)
     if not all(author.strip() for author in authors):
         raise locate.error(arxiv_id, "authors", "expected a list of strings, none of them empty")
+    for author in authors:
+        problem = name_problem(author.strip())
+        if problem:
+            raise locate.error(arxiv_id, "authors", problem, near=author)
     published = raw.get("published")
     if published is not None and (not isinstance(published, dt.date) or isinstance(published, dt.datetime)):
         raise locate.error(arxiv_id, "published", "expected a date such as 2025-03-13")
