@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -159,7 +158,7 @@ def related_papers(topics: dict[str, tuple[str, ...]],
     pages stay as they were and are not rebuilt.  Papers are compared only with
     those they share a feature with (an inverted index), not with every other paper.
     """
-    features = {pid: {f"topic:{t}" for t in topics[pid]} | {f"term:{t}" for t in terms[pid]}
+    features = {pid: frozenset({f"topic:{t}" for t in topics[pid]} | {f"term:{t}" for t in terms[pid]})
                 for pid in topics}
     holders: dict[str, list[str]] = {}
     for pid, mine in features.items():
@@ -168,12 +167,16 @@ def related_papers(topics: dict[str, tuple[str, ...]],
     oldest_first = {pid: arxiv.year_month(pid) for pid in features}
     related: dict[str, tuple[str, ...]] = {}
     for pid, mine in features.items():
-        shared = Counter(other for feature in mine for other in holders[feature] if other != pid)
-        # Rounded, so that equal similarities computed in another order compare equal.
-        scored = ((-round(count / math.sqrt(len(mine) * len(features[other])), 9), oldest_first[other], other)
-                  for other, count in shared.items())
+        shared = {other for feature in mine for other in holders[feature] if other != pid}
+        scored = ((-_similarity(mine, features[other]), oldest_first[other], other) for other in shared)
         related[pid] = tuple(other for *_, other in heapq.nsmallest(RELATED_LIMIT, scored))
     return related
+
+
+def _similarity(mine: frozenset[str], theirs: frozenset[str]) -> float:
+    """Cosine similarity of two feature sets (neither empty)."""
+    # Rounded, so that equal similarities computed in another order compare equal.
+    return round(len(mine & theirs) / math.sqrt(len(mine) * len(theirs)), 9)
 
 
 def _any_found(keywords: tuple[Keyword, ...], text: Haystack) -> bool:
