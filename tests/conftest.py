@@ -147,6 +147,12 @@ HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 MATH_TITLE = r"$O(n^2)$ Attention with $\tanh(\alpha x)$ Gates"
 LONG_ABSTRACT = "很长的摘要。" * 6000 + " The end of a very long abstract."
+# Inputs that cost time or bytes beyond their size if a limit is missing (issue 16).
+NESTED = "\\textbf{" * 200 + "深" + "}" * 200
+NESTED_TITLE = "\\textbf{" * 40 + "Nested Title" + "}" * 40
+UNCLOSED = "\\textbf{" * 2000 + "\\href{" * 2000 + "ahttp://" * 2000 + "http://a" + ")" * 2000
+LONG_FORMULA = "$" + "x+" * 100_000 + "x$ 之后的文字。"
+LONG_TITLE = "A Very Long Title " * 1000
 
 
 @pytest.fixture(scope="session")
@@ -159,7 +165,11 @@ def hostile_build(tmp_path_factory):
         shutil.copy2(digest, seeds)
     (seeds / "104_long.txt").write_text(
         f"## A Very Long Abstract\n[很长的摘要](https://arxiv.org/abs/2503.99005)\n\n{LONG_ABSTRACT}\n\n"
-        f"## {MATH_TITLE}\n[二次注意力](https://arxiv.org/abs/2503.99006)\n\n标题含有公式。\n",
+        f"## {MATH_TITLE}\n[二次注意力](https://arxiv.org/abs/2503.99006)\n\n标题含有公式。\n\n"
+        f"## {NESTED_TITLE}\n[深层嵌套](https://arxiv.org/abs/2503.99202)\n\n{NESTED}\n\n"
+        f"## Unclosed Groups\n[未闭合的组](https://arxiv.org/abs/2503.99203)\n\n{UNCLOSED}\n\n"
+        f"## A Long Formula\n[长公式](https://arxiv.org/abs/2503.99204)\n\n{LONG_FORMULA}\n\n"
+        f"## {LONG_TITLE}\n[很长的标题](https://arxiv.org/abs/2503.99205)\n\n标题很长。\n",
         encoding="utf-8")
     project = copy_project(base / "project")
     result = sphinx_build(project, seeds, base / "out")

@@ -15,6 +15,8 @@ from tools.parse import parse_folder
 from .conftest import (
     BROKEN,
     LONG_ABSTRACT,
+    LONG_FORMULA,
+    ROOT,
     SEEDS,
     copy_project,
     paper_page,
@@ -33,7 +35,7 @@ OWN_SCRIPTS = ("_static/", f"{layout.SEARCH_DIR}/")
 def test_builds_strictly_and_keeps_every_valid_entry(hostile_build):
     seeds, site, result = hostile_build
     ids = {entry.arxiv.id for entry in parse_folder(seeds).entries}
-    assert len(ids) == 25 + 7
+    assert len(ids) == 25 + 12
     pages = {p.stem for p in paper_pages(site)}
     assert pages == {i.replace("/", "_") for i in ids}
     assert "hep-th_9901001" in pages  # an old-style id gets a safe page name
@@ -105,10 +107,12 @@ def test_line_endings_bom_emoji_and_long_abstracts(hostile_site):
 def test_same_paper_in_two_digests(hostile_site):
     page = soup(paper_page(hostile_site, "2503.10622"))
     digests = [(a["href"], a.get_text()) for a in page.select("div.body a[href*='digests/']")]
+    # its digests, then the digest of its other version (the heading of that version)
     assert [href for href, _ in digests] == ["../digests/004_ad890f935f0d4d32.html",
+                                             "../digests/103_ids_and_duplicates.html",
                                              "../digests/103_ids_and_duplicates.html"]
     # named for readers: number, date, count; never the file's hash
-    assert [text.split(" · ")[0] for _, text in digests] == ["第 4 期", "第 103 期"]
+    assert [text.split(" · ")[0] for _, text in digests] == ["第 4 期", "第 103 期", "第 103 期"]
     text = page.select_one("div.body").get_text()
     assert "无需归一化的 Transformer（另一译本）" in text and "动态 Tanh 取代归一化层" in text
     for digest in ("004_ad890f935f0d4d32", "103_ids_and_duplicates"):
@@ -118,9 +122,9 @@ def test_same_paper_in_two_digests(hostile_site):
 
 def test_bibtex_export_stays_valid(tmp_path, hostile_site):
     text = (hostile_site / "refs.bib").read_text(encoding="utf-8")
-    assert len(pybtex.database.parse_string(text, "bibtex").entries) == 32
+    assert len(pybtex.database.parse_string(text, "bibtex").entries) == 37
     library = bibtexparser.parse_string(text)
-    assert not library.failed_blocks and len(library.entries) == 32
+    assert not library.failed_blocks and len(library.entries) == 37
     run, log, _ = run_bibtex(hostile_site / "refs.bib", tmp_path)
     assert run.returncode == 0 and "error message" not in log and "Warning--" not in log, log
 
@@ -149,3 +153,48 @@ def test_usage_errors_exit_2(tmp_path):
     (project / "docs" / "_data" / "taxonomy.toml").write_text("[[topic]]\nslug = 'Bad Slug'\n")
     bad = sphinx_build(project, SEEDS, tmp_path / "out", check=False)
     assert bad.returncode == 2 and "taxonomy.toml" in bad.stderr
+
+
+# --- markup from libraries, and entries that would cost more than their size ------------------------
+
+def test_formulas_holding_markup_are_shown_as_their_tex_source(hostile_site):
+    page = soup(paper_page(hostile_site, "2503.99201"))
+    assert not page.select("div.body script, div.body img, div.body b")
+    title = page.select_one("div.body h1")
+    assert title.select_one(".tex-source").get_text() == r"\text{<script>alert(5)</script>}"
+    abstract = page.select_one(f"section#{layout.ABSTRACT_ID}")
+    shown = [span.get_text() for span in abstract.select(".tex-source")]
+    assert shown == [r"\text{<script>alert(7)</script>}", r"\text{a & b}"]
+    assert abstract.select_one("math").get("alttext") == "x^2 < y"  # a formula without markup is MathML
+
+
+def test_no_listing_page_carries_what_one_entry_holds(hostile_site):
+    # The long formula (200 KB) and the long title (18 KB) amplified every list they were in.
+    own = {paper_page(hostile_site, pid) for pid in ("2503.99204", "2503.99005", "2503.99203")}
+    for page in hostile_site.rglob("*.html"):
+        if page not in own:
+            assert page.stat().st_size < 100_000, page
+    assert len(LONG_FORMULA) - 1 <= len(soup(paper_page(hostile_site, "2503.99204")).get_text())
+
+
+def test_check_names_what_the_build_notes_with_file_and_line(hostile_build, capsys):
+    from tools.cli import main
+
+    seeds, _, result = hostile_build
+    status = main(["check", str(seeds), "--docs", str(ROOT / "docs")])
+    output = capsys.readouterr()
+    assert status == 0, output
+    long = seeds / "104_long.txt"
+    expected = [f"{long}:11: note: 2503.99202: markup nested deeper than 10 groups is kept as written",
+                f"{long}:21: note: 2503.99204: a formula of 200,001 characters is kept as text",
+                f"{long}:26: note: 2503.99205: the title has 17,999 characters; cut to 500"]
+    for line in expected:
+        assert line in result.stderr, line
+        assert line.replace(": note:", ":", 1) in output.err, line
+
+
+def test_other_versions_are_named_by_their_digest_not_their_file(hostile_site):
+    page = soup(paper_page(hostile_site, "2503.10622"))
+    headings = [h.get_text().rstrip("¶") for h in page.select("div.body h3")]
+    assert headings == ["第 103 期 · 2025-03-13 · 2 篇"]
+    assert ".txt" not in page.select_one("div.body").get_text()

@@ -304,14 +304,16 @@ def test_a_digest_that_cannot_be_read_is_a_problem_line(tmp_path, capsys, monkey
     assert status == 1 and "Traceback" not in output, output
     assert f"{seeds / '002_gone.txt'}:1: cannot be read" in output
     (seeds / "002_gone.txt").unlink()
-    original = Path.read_bytes
+    from tools import parse
 
-    def refuse(path: Path) -> bytes:
-        if path.name == "001_real.txt":
+    original = parse._open_nonblocking
+
+    def refuse(path: str, flags: int) -> int:  # root reads any mode: refuse as the kernel would
+        if Path(path).name == "001_real.txt":
             raise PermissionError(13, "Permission denied")
-        return original(path)
+        return original(path, flags)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(parse, "_open_nonblocking", refuse)
     status, output = _check(capsys, seeds)
     assert status == 1 and f"{seeds / '001_real.txt'}:1: cannot be read: Permission denied" in output
 

@@ -19,6 +19,13 @@ Recognised:
 * ``\\%``, ``\\&``, ``\\#``, ``\\_``, ``\\$``, ``\\{``, ``\\}`` (the character).
 * ``\\color``, ``\\textcolor`` and font-size switches (presentation only: dropped,
   their text kept).
+
+Every input costs time linear in its length: brace groups are matched in one
+pass before scanning, and the URL and ``**`` look-aheads never rescan text they
+have passed.  Two limits keep hostile text from costing more: markup nested
+deeper than :data:`MAX_NESTING` groups is kept as written, and a formula longer
+than :data:`MAX_FORMULA` characters is kept as text; :func:`notes` names both, so
+that the parser can say so with the entry's ``file:line``.
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ _PLAIN_COMMANDS = {"texttt", "textrm", "textsf", "textsc", "text", "mbox", "unde
 _COLOUR_COMMANDS = {"color": 1, "textcolor": 1, "colorbox": 1}
 _SWITCHES = {"tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large",
              "LARGE", "huge", "Huge", "bfseries", "itshape", "ttfamily", "centering", "noindent"}
+_GROUP_COMMANDS = _STRONG_COMMANDS | _EMPH_COMMANDS | _PLAIN_COMMANDS
 _ESCAPED_CHARS = set("%&#_${}")
 
 # Commands MathJax renders without extensions that fetch code or build links.
@@ -85,26 +93,33 @@ textrm mbox hat bar tilde vec dot ddot widehat widetilde overline underline over
 quad qquad displaystyle textstyle scriptstyle limits nolimits top intercal
 """.split())
 _MATH_COMMAND = re.compile(r"\\([A-Za-z]+)")
-_URL = re.compile(r"https?://[^\s<>\"'`，。；：！？、（）【】《》「」]+")
+_COMMAND_NAME = re.compile(r"[A-Za-z]+")
+# A URL starts anywhere but right after a Latin letter or digit, "{" or "/" (inside a
+# word or another URL); after Chinese text it starts ("代码见https://..."). It ends at
+# white space, quotes and the CJK punctuation that never appears raw in a URL.
+_URL = re.compile(r"(?<![A-Za-z0-9{/])https?://[^\s<>\"'`，。；：！？、（）【】《》「」“”‘’…—]+")
 _URL_TRAILING = ".,;:!?'\"*"
+
+MAX_NESTING = 10  # groups inside groups: real digests nest 3 (\href{}{\color[]{}{text}})
+MAX_FORMULA = 1000  # characters of TeX in one formula: real ones are under 200
 
 
 def tokenize(paragraph: str) -> list[Inline]:
     """Tokens for one paragraph of abstract text; adjacent text merged."""
-    return _merge_text(_Scanner(paragraph).tokens())
+    return _merge_text(_Scanner(paragraph, 0, []).tokens())
+
+
+def notes(text: str) -> list[str]:
+    """What :func:`tokenize` kept as written because of a limit, for the build log."""
+    found: list[str] = []
+    for _ in _Scanner(text, 0, found).tokens():
+        pass
+    return list(dict.fromkeys(found))
 
 
 def plain_text(tokens: list[Inline]) -> str:
     """The readable text of tokens (math as its TeX source)."""
-    parts: list[str] = []
-    for token in tokens:
-        if isinstance(token, Math):
-            parts.append(f"${token.tex}$")
-        elif isinstance(token, Link):
-            parts.append(token.text)
-        else:
-            parts.append(token.text)
-    return "".join(parts)
+    return "".join(f"${token.tex}$" if isinstance(token, Math) else token.text for token in tokens)
 
 
 def readable_text(tokens: list[Inline]) -> str:
@@ -119,25 +134,67 @@ def links(tokens: list[Inline]) -> list[Link]:
 
 
 def _merge_text(tokens: Iterator[Inline]) -> list[Inline]:
+    """Adjacent text tokens joined once (pairwise concatenation would be quadratic)."""
     merged: list[Inline] = []
+    run: list[str] = []
     for token in tokens:
         if isinstance(token, Text):
-            if not token.text:
-                continue
-            if merged and isinstance(merged[-1], Text):
-                merged[-1] = Text(merged[-1].text + token.text)
-                continue
+            run.append(token.text)
+            continue
+        if any(run):
+            merged.append(Text("".join(run)))
+        run = []
         merged.append(token)
+    if any(run):
+        merged.append(Text("".join(run)))
     return merged
 
 
 class _Scanner:
     """One left-to-right pass; each ``_at_*`` rule consumes input or declines."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, depth: int, notes: list[str]) -> None:
         self.source = source
         self.pos = 0
-        self.math_spans = dict(_math_spans(source))  # start -> (end, tex)
+        self.depth = depth  # groups this text is nested in
+        self.notes = notes  # what a limit kept as written, shared with nested scanners
+        self.math_spans = dict(_math_spans(source, notes))  # start -> (end, tex)
+        self.group_ends = _group_ends(source)  # "{" position -> position after its "}"
+        self._next_found: dict[str, int] = {}  # look-ahead -> where it was last found
+
+    def _find(self, needle: str, start: int) -> int:
+        """``source.find(needle, start)``, remembered: ``start`` only grows, so the
+        scanner never searches the same text twice for one needle (linear time)."""
+        found = self._next_found.get(needle)
+        if found is None or (0 <= found < start):
+            found = self.source.find(needle, start)
+            self._next_found[needle] = found
+        return found
+
+    def _group(self, pos: int) -> tuple[str | None, int]:
+        """The content of the balanced ``{...}`` group at ``pos`` (None if there is none)."""
+        end = self.group_ends.get(pos)
+        if end is None:
+            return None, pos
+        return self.source[pos + 1: end - 1], end
+
+    def _skip_optional(self, pos: int) -> int:
+        """Skip a ``[...]`` optional argument, if there is one."""
+        if pos < len(self.source) and self.source[pos] == "[":
+            end = self._find("]", pos)
+            if end > 0:
+                return end + 1
+        return pos
+
+    def _plain(self, text: str | None) -> str:
+        """Nested markup reduced to its readable text (used inside links and emphasis);
+        past :data:`MAX_NESTING` groups, the text as written."""
+        if not text:
+            return ""
+        if self.depth + 1 > MAX_NESTING:
+            self.notes.append(f"markup nested deeper than {MAX_NESTING} groups is kept as written")
+            return text
+        return plain_text(_merge_text(_Scanner(text, self.depth + 1, self.notes).tokens()))
 
     def tokens(self) -> Iterator[Inline]:
         source = self.source
@@ -177,7 +234,7 @@ class _Scanner:
         if nxt == "\\":  # a LaTeX line break
             self.pos = start + 2
             return start, [Text(" ")]
-        match = re.compile(r"[A-Za-z]+").match(source, start + 1)
+        match = _COMMAND_NAME.match(source, start + 1)
         if not match:
             return None
         name, pos = match.group(), match.end()
@@ -185,32 +242,32 @@ class _Scanner:
             self.pos = _skip_space(source, pos)
             return start, []
         if name == "href":
-            url, pos = _group(source, pos)
-            text, pos2 = _group(source, pos) if url is not None else (None, pos)
+            url, pos = self._group(pos)
+            text, pos2 = self._group(pos) if url is not None else (None, pos)
             if url is None or text is None or not _is_web_url(url.strip()):
                 return None
             self.pos = pos2
-            return start, [Link(url.strip(), _plain(text) or url.strip())]
+            return start, [Link(url.strip(), self._plain(text) or url.strip())]
         if name == "url":
-            url, pos = _group(source, pos)
+            url, pos = self._group(pos)
             if url is None or not _is_web_url(url.strip()):
                 return None
             self.pos = pos
             return start, [Link(url.strip(), url.strip())]
         if name in _COLOUR_COMMANDS:
-            pos = _skip_optional(source, pos)
-            spec, pos = _group(source, pos)
+            pos = self._skip_optional(pos)
+            spec, pos = self._group(pos)
             if spec is None:
                 return None
-            body, after = _group(source, pos)
+            body, after = self._group(pos)
             self.pos = after if body is not None else pos
-            return start, [Text(_plain(body))] if body else []
-        if name in _STRONG_COMMANDS | _EMPH_COMMANDS | _PLAIN_COMMANDS:
-            body, pos = _group(source, pos)
+            return start, [Text(self._plain(body))] if body else []
+        if name in _GROUP_COMMANDS:
+            body, pos = self._group(pos)
             if body is None:
                 return None
             self.pos = pos
-            text = _plain(body)
+            text = self._plain(body)
             if name in _STRONG_COMMANDS:
                 return start, [Strong(text)] if text.strip() else [Text(text)]
             if name in _EMPH_COMMANDS:
@@ -219,30 +276,21 @@ class _Scanner:
         return None  # unknown command: kept as written
 
     def _at_double_star(self, start: int) -> tuple[int, list[Inline]] | None:
-        end = self.source.find("**", start + 2)
+        end = self._find("**", start + 2)
         if end < 0:
             return None
         inner = self.source[start + 2: end]
         if not inner.strip() or inner != inner.strip():
             return None
         self.pos = end + 2
-        return start, [Strong(_plain(inner))]
+        return start, [Strong(self._plain(inner))]
 
     def _at_url(self, start: int) -> tuple[int, list[Inline]] | None:
         match = _URL.match(self.source, start)
         assert match
         url = _trim_url(match.group())
-        if start > 0 and (self.source[start - 1].isalnum() or self.source[start - 1] in "{/"):
-            return None
         self.pos = start + len(url)
         return start, [Link(url, url)]
-
-
-def _plain(text: str | None) -> str:
-    """Nested markup reduced to its readable text (used inside links and emphasis)."""
-    if not text:
-        return ""
-    return plain_text(tokenize(text))
 
 
 def _is_web_url(url: str) -> bool:
@@ -250,13 +298,17 @@ def _is_web_url(url: str) -> bool:
 
 
 def _trim_url(url: str) -> str:
-    while url and url[-1] in _URL_TRAILING:
-        url = url[:-1]
+    """Trailing punctuation is the sentence's; brackets are counted once (linear)."""
+    end = len(url)
+    while end and url[end - 1] in _URL_TRAILING:
+        end -= 1
     # A closing bracket belongs to the URL only if the URL opened it.
     for opening, closing in ("()", "[]", "{}"):
-        while url.endswith(closing) and url.count(closing) > url.count(opening):
-            url = url[:-1]
-    return url
+        excess = url.count(closing, 0, end) - url.count(opening, 0, end)
+        while excess > 0 and end and url[end - 1] == closing:
+            end -= 1
+            excess -= 1
+    return url[:end]
 
 
 def _skip_space(source: str, pos: int) -> int:
@@ -265,34 +317,30 @@ def _skip_space(source: str, pos: int) -> int:
     return pos
 
 
-def _skip_optional(source: str, pos: int) -> int:
-    """Skip a ``[...]`` optional argument, if there is one."""
-    if pos < len(source) and source[pos] == "[":
-        end = source.find("]", pos)
-        if end > 0:
-            return end + 1
-    return pos
-
-
-def _group(source: str, pos: int) -> tuple[str | None, int]:
-    """The content of a balanced ``{...}`` group at ``pos`` (None if there is none)."""
-    if pos >= len(source) or source[pos] != "{":
-        return None, pos
-    depth = 0
-    i = pos
-    while i < len(source):
+def _escaped_scan(source: str) -> Iterator[tuple[int, str]]:
+    """(position, character) of every character no backslash escapes: the one scan
+    that brace matching, dollar finding and bracket balancing share."""
+    i = 0
+    length = len(source)
+    while i < length:
         char = source[i]
         if char == "\\":
             i += 2
             continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return source[pos + 1: i], i + 1
+        yield i, char
         i += 1
-    return None, pos
+
+
+def _group_ends(source: str) -> dict[int, int]:
+    """For each balanced ``{`` (not escaped), the position just after its ``}``."""
+    ends: dict[int, int] = {}
+    opened: list[int] = []
+    for i, char in _escaped_scan(source):
+        if char == "{":
+            opened.append(i)
+        elif char == "}" and opened:
+            ends[opened.pop()] = i + 1
+    return ends
 
 
 # --- math -------------------------------------------------------------------
@@ -300,24 +348,26 @@ def _group(source: str, pos: int) -> tuple[str | None, int]:
 def _dollar_positions(source: str) -> list[tuple[int, int]]:
     """(position, width) of each unescaped ``$`` or ``$$`` delimiter."""
     found: list[tuple[int, int]] = []
-    i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "$":
+    after = 0  # the second dollar of a "$$" is not a delimiter of its own
+    for i, char in _escaped_scan(source):
+        if char == "$" and i >= after:
             width = 2 if source.startswith("$$", i) else 1
             found.append((i, width))
-            i += width
-            continue
-        i += 1
+            after = i + width
     return found
 
 
-def _math_spans(source: str) -> Iterator[tuple[int, tuple[int, str]]]:
+def _math_spans(source: str, notes: list[str]) -> Iterator[tuple[int, tuple[int, str]]]:
     """(start, (end, tex)) for each formula that is safe to render as math."""
     delimiters = _dollar_positions(source)
+
+    def within_limit(tex: str) -> bool:
+        if len(tex) <= MAX_FORMULA:
+            return True
+        notes.append(f"a formula of {len(tex):,} characters is kept as text "
+                     f"(formulas are at most {MAX_FORMULA:,})")
+        return False
+
     i = 0
     while i + 1 < len(delimiters):
         (start, width), (close, close_width) = delimiters[i], delimiters[i + 1]
@@ -330,13 +380,14 @@ def _math_spans(source: str) -> Iterator[tuple[int, tuple[int, str]]]:
             if repaired is not None:
                 last, tex = repaired
                 end = delimiters[last][0] + 1
-                if _safe_math(tex):
+                if _safe_math(tex) and within_limit(tex):
                     yield start, (end, tex.strip())
                 i = last + 1
                 continue
         if _safe_math(tex) and (width == 2 or _tight(source, tex, close + 1)):
-            yield start, (close + close_width, tex.strip())
-            i += 2
+            if within_limit(tex):
+                yield start, (close + close_width, tex.strip())
+            i += 2  # a formula over the limit is text, dollars and all
         else:
             i += 1  # this dollar is plain text; try pairing from the next one
 
@@ -375,19 +426,13 @@ def _has_cjk(text: str) -> bool:
 def _balanced(tex: str, pair: tuple[str, str]) -> bool:
     depth = 0
     opening, closing = pair
-    i = 0
-    while i < len(tex):
-        char = tex[i]
-        if char == "\\":
-            i += 2
-            continue
+    for _, char in _escaped_scan(tex):
         if char == opening:
             depth += 1
         elif char == closing:
             depth -= 1
             if depth < 0:
                 return False
-        i += 1
     return depth == 0
 
 

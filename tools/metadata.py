@@ -32,10 +32,12 @@ import tomlkit
 
 from . import arxiv
 from .citation import name_problem
+from .parse import read_input
 from .text import control_characters
 from .write import write_if_changed
 
 FILENAME = "metadata.toml"
+MAX_BYTES = 64 * 1024 * 1024  # the seeds' file holds ~850 bytes a paper: room for ~75,000 papers
 ORIGIN_API = "arxiv-api"
 ORIGIN_CURATED = "curated"
 
@@ -89,7 +91,7 @@ def load(path: Path) -> dict[str, PaperMeta]:
     (``seeds/metadata.toml:12: authors: expected a list of strings``).
     """
     try:
-        data = path.read_bytes()
+        data = read_input(path, MAX_BYTES)
     except FileNotFoundError:
         return {}
     except OSError as error:

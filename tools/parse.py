@@ -14,18 +14,26 @@ reports every problem of every file.  It knows nothing about Sphinx or MyST.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import charset_normalizer
 
-from . import arxiv
+from . import arxiv, markup
 from .model import Entry, Problem, SourceRef
 from .text import control_characters, remove_control_characters
 
 HEADING_PREFIX = "## "
+# arXiv's longest titles are about 300 characters; a longer one is cut (and noted), so
+# that one entry cannot make every page that lists it heavy.
+MAX_TITLE = 500
+# A digest is read whole; a file larger than this is not a digest (a device, a log).
+MAX_DIGEST_BYTES = 32 * 1024 * 1024
 # Only these three line endings; str.splitlines() would also split on form
 # feeds and U+2028, and line numbers would no longer match an editor's.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -47,7 +55,7 @@ class ParseResult(NamedTuple):
 # collide with a digest's (digests/<stem>: a stem starts with digits; index is not one).
 DIGEST_NAME = re.compile(r"[0-9]{3,}_[^/]+\.txt")
 # Files of the seeds folder that are input but not digests.
-OTHER_INPUTS = frozenset({"metadata.toml"})
+OTHER_INPUTS = frozenset({"metadata.toml", "digests.toml"})
 
 
 def is_digest_name(name: str) -> bool:
@@ -96,7 +104,7 @@ def parse_folder(folder: Path) -> ParseResult:
 
 def parse_file(path: Path) -> ParseResult:
     try:
-        data = path.read_bytes()
+        data = read_input(path, MAX_DIGEST_BYTES)
     except OSError as error:
         reason = f"cannot be read: {error.strerror or error}"
         return ParseResult((), (Problem(SourceRef(path, 1), "unreadable", reason),))
@@ -107,6 +115,32 @@ def parse_file(path: Path) -> ParseResult:
         reason = f"not UTF-8 (byte 0x{data[error.start]:02x}); {_guess_encoding(data)}"
         return ParseResult((), (Problem(SourceRef(path, line), "not-utf8", reason),))
     return parse_text(text, path)
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file (or of a link to one), at most ``limit`` of them.
+
+    Anything else (a FIFO, a device such as /dev/zero, a socket) would block or
+    never end; it raises an OSError whose ``strerror`` says what it is.
+    """
+    with open(path, "rb", buffering=0, opener=_open_nonblocking) as handle:
+        kind = stat.S_IFMT(os.fstat(handle.fileno()).st_mode)
+        if kind != stat.S_IFREG:
+            raise OSError(errno.EINVAL, f"not a regular file ({_FILE_KINDS.get(kind, 'special file')})")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MiB")
+    return data
+
+
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
+    # (it is only used to open; a regular file is read as usual).
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def parse_text(text: str, path: Path) -> ParseResult:
@@ -132,8 +166,30 @@ def parse_text(text: str, path: Path) -> ParseResult:
         if isinstance(entry_or_problem, Problem):
             problems.append(entry_or_problem)
         else:
-            entries.append(entry_or_problem)
+            entry, limited = _within_limits(entry_or_problem)
+            entries.append(entry)
+            notices.extend(limited)
     return ParseResult(tuple(entries), tuple(problems), tuple(notices))
+
+
+def _within_limits(entry: Entry) -> tuple[Entry, list[Problem]]:
+    """The entry with over-long titles cut, and what the limits kept as written.
+
+    The markup of titles and abstracts is tokenized here as the renderer will
+    tokenize it, so ``check`` names what the build would otherwise meet first.
+    """
+    found: list[str] = []
+    titles: list[str] = []
+    for what, title in (("title", entry.title), ("Chinese title", entry.title_zh)):
+        if len(title) > MAX_TITLE:
+            found.append(f"the {what} has {len(title):,} characters; cut to {MAX_TITLE}")
+            title = title[:MAX_TITLE - 1].rstrip() + "…"
+        titles.append(title)
+    for text in (*titles, *entry.abstract):
+        found.extend(markup.notes(text))
+    limited = entry._replace(title=titles[0], title_zh=titles[1])
+    return limited, [Problem(entry.source, "limit", f"{entry.arxiv.id}: {note}")
+                     for note in dict.fromkeys(found)]
 
 
 class _Block(NamedTuple):

@@ -10,7 +10,7 @@ from . import knowledge as knowledge_data
 from . import metadata as paper_metadata
 from .enrich import Knowledge, enrich
 from .model import Problem, build_corpus
-from .parse import parse_folder
+from .parse import digest_files, parse_folder
 from .render import render_site
 from .write import WriteReport, sync
 
@@ -47,10 +47,13 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     corpus = build_corpus(parsed.entries)
     notices = parsed.notices + corpus.notices
     data = docs / "_data"
+    digests_file = seeds / digest_data.FILENAME
+    given = digest_data.load(digests_file)
+    notices += tuple(digest_data.unknown_names(digests_file, given,
+                                               (path.stem for path in digest_files(seeds))))
     knowledge = enrich(corpus, knowledge_data.load_taxonomy(data / "taxonomy.toml"),
                        knowledge_data.load_glossary(data / "glossary.toml"),
-                       paper_metadata.load(seeds / paper_metadata.FILENAME),
-                       digest_data.load(seeds / digest_data.FILENAME))
+                       paper_metadata.load(seeds / paper_metadata.FILENAME), given)
     if (parsed.problems and strict) or not write:
         return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, None)
     report = sync(docs, render_site(knowledge))

@@ -78,19 +78,25 @@ def byline(item: EnrichedPaper, shown: int = 3) -> myst.MyST:
 
 
 def snippet(item: EnrichedPaper, length: int = 120) -> myst.MyST:
-    """The abstract's first ``length`` characters (formulas kept whole), for lists and cards."""
+    """The abstract's first ``length`` characters, for lists and cards.
+
+    A formula, link or emphasis that fits is kept whole; one that does not (a
+    formula can be a thousand characters) is cut as readable text, so that no
+    snippet is longer than its budget.
+    """
     kept: list[markup.Inline] = []
     left = length
     for token in item.abstract[0] if item.abstract else ():
         if left <= 0:
             break
-        if isinstance(token, markup.Text):
-            text = token.text[:left]
+        size = len(markup.plain_text([token]))
+        if isinstance(token, markup.Text) or size > left:
+            text = markup.readable_text([token])[:left]
             kept.append(markup.Text(text))
             left -= len(text)
         else:
             kept.append(token)
-            left -= len(markup.plain_text([token]))
+            left -= size
     text = myst.inline(kept)
     return myst.MyST(text + "…") if left <= 0 else text
 

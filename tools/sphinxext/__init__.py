@@ -10,7 +10,8 @@ index into the pieces a query loads),
 ``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
 browser code looks up their fixed ids, ``report`` records what a build did, ``integrity`` keeps
 builds from being left half-done or mixed (a lock, an unfinished-build marker);
-``feeds`` writes the Atom feed, ``mathml`` renders formulas at build time;
+``feeds`` writes the Atom feed, ``mathml`` renders formulas at build time (its
+MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta tags;
 ``compat`` lists every reliance on a dependency's internals and guards it.
 """
 
@@ -24,6 +25,7 @@ from .compat import check_versions
 from .convert import setup_convert
 from .exports import setup_exports
 from .feeds import setup_feeds
+from .headtags import setup_headtags
 from .integrity import setup_integrity
 from .mathml import setup_mathml
 from .navigation import setup_navigation
@@ -42,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_citation(app)
     setup_exports(app)
     setup_feeds(app)
+    setup_headtags(app)
     setup_mathml(app)
     setup_navigation(app)
     setup_search(app)

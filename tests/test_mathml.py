@@ -1,0 +1,50 @@
+"""Formulas become MathML through latex2mathml, whose output is parsed and re-serialised."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+
+from tools.sphinxext.mathml import ELEMENTS, MATHML_NAMESPACE, to_mathml
+
+# latex2mathml 3.81.1 copies the argument of these into <mtext> as it is.
+TEXT_COMMANDS = ("text", "textbf", "textit", "textrm", "mbox")
+
+
+def elements(markup: str) -> set[str]:
+    """The elements a browser's HTML parser makes of the markup (BeautifulSoup's html.parser)."""
+    return {element.name for element in BeautifulSoup(markup, "html.parser").find_all(True)}
+
+
+def test_markup_copied_from_a_text_argument_never_becomes_an_element():
+    for command in TEXT_COMMANDS:
+        for payload in ("<script>alert(1)</script>", "<img/src/onerror=alert(1)>", "<b>x</b>",
+                        "a & b", "&lt;", "<!-- c -->", "<?pi x?>"):
+            for tex in (rf"\{command}{{{payload}}}", rf"\mathcal{{\{command}{{{payload}}}}}",
+                        rf"x + \frac{{1}}{{\{command}{{{payload}}}}}"):
+                markup = to_mathml(tex)
+                assert markup is None or elements(markup) <= ELEMENTS, (tex, markup)
+    # what falls back to TeX source: latex2mathml's output for these is not MathML
+    assert to_mathml(r"\text{<script>alert(1)</script>}") is None
+    assert to_mathml(r"\text{a & b}") is None
+
+
+def test_formulas_are_well_formed_mathml_with_their_source_as_alttext():
+    markup = to_mathml(r"x^2 < \tanh(\alpha y)")
+    assert markup is not None
+    root = etree.fromstring(markup)
+    assert root.tag == f"{{{MATHML_NAMESPACE}}}math"
+    assert root.get("alttext") == r"x^2 < \tanh(\alpha y)"
+    assert "".join(root.itertext()) == "x2<tanh(αy)"
+    assert to_mathml(r"\text{a b}") is not None  # text without markup characters stays math
+
+
+@given(st.text(alphabet="<>&\"'/=;!?-ab \\{}", max_size=30), st.sampled_from(TEXT_COMMANDS))
+def test_any_text_argument_yields_mathml_elements_only(payload, command):
+    markup = to_mathml(rf"\{command}{{{payload}}}")
+    assert markup is None or elements(markup) <= ELEMENTS
+    if markup is not None:
+        for element in BeautifulSoup(markup, "html.parser").find_all(True):
+            assert not [name for name in element.attrs if name.lower().startswith("on")]
