@@ -1,4 +1,8 @@
-"""Formulas become MathML through latex2mathml, whose output is parsed and re-serialised."""
+"""Markup that libraries emit is parsed and re-serialised, never pasted into a page.
+
+latex2mathml's MathML (tools/sphinxext/mathml.py) and the head tags that
+sphinxext-opengraph and our citation tags hand the theme (tools/sphinxext/headtags.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from tools.sphinxext.headtags import rewritten
 from tools.sphinxext.mathml import ELEMENTS, MATHML_NAMESPACE, to_mathml
 
 # latex2mathml 3.81.1 copies the argument of these into <mtext> as it is.
@@ -48,3 +53,17 @@ def test_any_text_argument_yields_mathml_elements_only(payload, command):
     if markup is not None:
         for element in BeautifulSoup(markup, "html.parser").find_all(True):
             assert not [name for name in element.attrs if name.lower().startswith("on")]
+
+
+def test_head_tags_keep_their_values_as_values():
+    # sphinxext-opengraph's make_tag escapes only the double quote
+    tags = ('<meta property="og:title" content="<script>alert(1)</script> R&D" />\n'
+            '<meta name="x" content="a"><script>alert(2)</script><style>*{}</style>'
+            '<link rel="alternate" href="javascript:alert(3)"><link rel="canonical" href="https://e.org/a">'
+            '<meta name="y" content="b" onload="alert(4)">')
+    head = BeautifulSoup(rewritten(tags), "html.parser")
+    assert [element.name for element in head.find_all(True)] == ["meta", "meta", "link", "meta"]
+    assert head.find("meta", property="og:title")["content"] == "<script>alert(1)</script> R&D"
+    assert head.find("link")["href"] == "https://e.org/a"
+    assert not [name for element in head.find_all(True) for name in element.attrs if name.startswith("on")]
+    assert rewritten("") == ""
