@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from pathlib import Path
 
 import bibtexparser
@@ -52,8 +54,19 @@ def test_keys_are_documented_scheme_and_unique():
 
 
 def test_keys_do_not_depend_on_other_papers_read_order():
-    a = [Citation(f"2503.{n:05d}", f"Paper {n}") for n in range(10)]
-    assert citekeys.assign_keys(a) == citekeys.assign_keys(list(reversed(a)))
+    # Same first author, year and first title word: one base key for all four. The oldest
+    # paper keeps it, whichever order they are read in; by age, not by the id's text
+    # (hep-th/9901001 is from 1999, before 0704.0001).
+    authors = (("Zhu", "Jiachen"),)
+    ids = ["2503.10622", "0704.0001", "hep-th/9901001", "1501.00001"]
+    citations = [Citation(arxiv_id, "Transformers everywhere", authors, dt.date(2025, 3, 13))
+                 for arxiv_id in ids]
+    expected = {"hep-th/9901001": "zhu2025transformers",
+                "0704.0001": "zhu2025transformers0704.0001",
+                "1501.00001": "zhu2025transformers1501.00001",
+                "2503.10622": "zhu2025transformers2503.10622"}
+    for order in itertools.permutations(citations):
+        assert citekeys.assign_keys(order) == expected
 
 
 @pytest.mark.parametrize("name, expected", [
