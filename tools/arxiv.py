@@ -79,10 +79,6 @@ def id_problem(arxiv_id: str) -> str | None:
     return None
 
 
-def is_id(text: str) -> bool:
-    return id_problem(text) is None
-
-
 def abs_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 

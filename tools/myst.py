@@ -80,11 +80,6 @@ def classes(names: tuple[str, ...]) -> MyST:
     return MyST(" ".join(names))
 
 
-def doc_link_markup(tokens: list[Inline], docname: str) -> MyST:
-    """A link to a page of the site whose text is recognised markup (a title with math)."""
-    return MyST(f"[{inline(tokens)}](project:/{target(docname)}.md)")
-
-
 def inline(tokens: list[Inline]) -> MyST:
     """Recognised abstract markup -> MyST; every text part escaped."""
     parts: list[str] = []

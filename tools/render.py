@@ -44,8 +44,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         inline=lambda tokens: myst.inline(list(tokens)),
-        abstract_markup=lambda text: myst.inline(markup.tokenize(text)),
-        title_markup=lambda text: myst.inline(markup.tokenize(text)),
+        # Digest text with its recognised markup (a title, a variant's paragraph) as MyST.
+        markup=lambda text: myst.inline(markup.tokenize(text)),
         classes=myst.classes,
         # A macro's output is template text whose values were escaped as it rendered.
         macro=lambda text: myst.MyST(str(text)),
