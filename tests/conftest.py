@@ -24,6 +24,16 @@ from tools.arxiv import page_name
 from tools.sphinxext.report import FILENAME as BUILD_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
+# sphinx.testing: small projects in tests/roots/test-<name>, for features of one extension
+# module (@pytest.mark.sphinx("html", testroot="<name>") and the app fixture).
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOT / "tests" / "roots"
+
+
 # The tests build a frozen copy of the shipped digests (and their metadata), never
 # the checkout's seeds/: a team adds digests there, and the tests must not change
 # with them.

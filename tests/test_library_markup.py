@@ -6,6 +6,7 @@ sphinxext-opengraph and our citation tags hand the theme (tools/sphinxext/headta
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
@@ -67,3 +68,28 @@ def test_head_tags_keep_their_values_as_values():
     assert head.find("link")["href"] == "https://e.org/a"
     assert not [name for element in head.find_all(True) for name in element.attrs if name.startswith("on")]
     assert rewritten("") == ""
+
+
+# --- in a Sphinx build (sphinx.testing, tests/roots/) ----------------------------------------------
+
+@pytest.mark.sphinx("html", testroot="mathml")
+def test_a_page_shows_formulas_as_mathml_or_as_their_source(app):
+    app.build()
+    assert not app.warning.getvalue()
+    page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    body = page.select_one("div.body")
+    assert not body.select("script, img, b")
+    assert [math["alttext"] for math in body.select("math")] == ["x^2 < y"]
+    assert [span.get_text() for span in body.select(".tex-source")] == [
+        r"\text{<script>alert(1)</script>}", r"\mathcal{\text{<img/src/onerror=alert(2)>}}",
+        r"\text{a & b}", r"\frac{a}{\text{<b>b</b>}}"]
+
+
+@pytest.mark.sphinx("html", testroot="headtags")
+def test_a_page_head_carries_its_title_as_a_value(app):
+    app.build()
+    page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.find("meta", property="og:title")["content"] == 'R&D: <script>alert(1)</script> "quoted" &'
+    assert "onerror" in page.find("meta", property="og:description")["content"]
+    assert not [script for script in page.find_all("script") if "alert" in (script.string or "")]
+    assert not page.find_all("img")

@@ -6,7 +6,9 @@ text and escapes only the double quote in them (``make_tag``), and our citation
 tags come from digest and metadata text.  That string is library output, so it is
 not pasted into the page: it is parsed with lxml's HTML parser, and only ``meta``
 and ``link`` elements with the attributes below are written back, each value
-escaped.  Whatever a title says, it stays an attribute value.
+escaped.  Whatever a title says, it stays an attribute value.  (One loss is
+upstream's: opengraph leaves ``&`` as it is, so a text that spells an entity,
+``&amp;``, arrives as the character it names.)
 """
 
 from __future__ import annotations
