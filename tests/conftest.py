@@ -18,12 +18,19 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
 
 from tools import layout
 from tools.arxiv import page_name
 from tools.sphinxext.report import FILENAME as BUILD_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
+# Property tests: a small profile for `make test` and `make test-fast`, a large one on demand
+# (HYPOTHESIS_PROFILE=thorough make test-fast, about ten times the examples).
+settings.register_profile("ci", max_examples=60, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 # sphinx.testing: small projects in tests/roots/test-<name>, for features of one extension
 # module (@pytest.mark.sphinx("html", testroot="<name>") and the app fixture).
 pytest_plugins = ("sphinx.testing.fixtures",)

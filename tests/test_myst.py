@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
@@ -38,7 +38,6 @@ def _never_shown(char: str) -> bool:
         0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
-@settings(max_examples=300, deadline=None)
 @given(hostile)
 def test_escaped_text_is_one_paragraph_of_exactly_that_text(text):
     source = myst.escape_text(text)
@@ -49,7 +48,6 @@ def test_escaped_text_is_one_paragraph_of_exactly_that_text(text):
     assert rendered.strip() == expected
 
 
-@settings(max_examples=300, deadline=None)
 @given(hostile)
 def test_abstract_markup_emits_only_the_renderers_own_constructs(text):
     source = myst.inline(tokenize(text))

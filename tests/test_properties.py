@@ -43,7 +43,6 @@ PIECES = [
 digest_text = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=60).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
 @given(digest_text)
 def test_parser_returns_records_or_problems_and_never_raises(text):
     result = parse_text(text, Path("fuzz.txt"))
@@ -89,7 +88,7 @@ def _check_myst(source: str) -> None:
                     r"#[a-z0-9]", href), href
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entry_texts(), min_size=1, max_size=3))
 def test_rendered_pages_hold_no_markup_the_renderer_did_not_emit(entries):
     text = "".join(
@@ -109,7 +108,6 @@ def _tex_ligatures(text: str) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip()))
 def test_bibtex_titles_round_trip(title):
     title = " ".join(title.split())
@@ -148,7 +146,6 @@ _TABLE = _WELL_TYPED | _ANY_TYPED
 _IDS = st.sampled_from(["2503.00001", "2503.00002", "2503.00003", "hep-th/9901001", "2513.00001"])
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.dictionaries(_IDS, _TABLE, max_size=3))
 def test_metadata_loads_or_names_the_problem_and_reaches_bibtex_as_data(tmp_path_factory, tables):
     import tomlkit
