@@ -16,6 +16,7 @@ import pytest
 from benchmarks.search_recall import evaluate, load_queries, recall_at_5, report
 
 from .browser import MISSING, browser, chromium, search_page
+from .conftest import copy_project, sphinx_build
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -46,6 +47,33 @@ def readthedocs_searcher(readthedocs_site, chromium_browser):
     html, run = readthedocs_site
     assert run.returncode == 0, run.stdout + run.stderr
     with search_page(html, chromium_browser) as page:
+        yield page
+
+
+# Papers whose titles and abstracts hold names every JavaScript object has
+# (Object.prototype's).  Built alone: a site of one digest takes 3 s, and the hostile
+# site's paper count is asserted in test_hostile.py.
+PROPERTY_NAMES_DIGEST = """\
+## The __proto__ Pollution Benchmark
+[原型污染基准](https://arxiv.org/abs/2503.99101)
+
+一篇标题含有 __proto__ 的论文。
+
+## A constructor for hasOwnProperty and toString Tests
+[构造器与原型方法测试](https://arxiv.org/abs/2503.99102)
+
+摘要提到 valueOf 与 isPrototypeOf。
+"""
+
+
+@pytest.fixture(scope="module")
+def property_names_searcher(tmp_path_factory, chromium_browser):
+    base = tmp_path_factory.mktemp("property-names-site")
+    seeds = base / "seeds"
+    seeds.mkdir()
+    (seeds / "105_search.txt").write_text(PROPERTY_NAMES_DIGEST, encoding="utf-8")
+    sphinx_build(copy_project(base / "project"), seeds, base / "out")
+    with search_page(base / "out" / "html", chromium_browser) as page:
         yield page
 
 
@@ -147,3 +175,81 @@ def test_query_splitting(searcher):
     assert split("2503.18878") == ["2503.18878"]
     assert papers(searcher.search("2503.18878"))[0] == "2503.18878"
     assert re.fullmatch(r"[a-z0-9]+", "".join(split("Sparse Autoencoders")))
+
+
+@pytest.mark.parametrize(("query", "paper"), [
+    ("__proto__", "2503.99101"),
+    ("constructor", "2503.99102"),
+    ("hasOwnProperty", "2503.99102"),
+    ("toString", "2503.99102"),
+    ("valueOf", "2503.99102"),
+    ("isPrototypeOf", "2503.99102"),
+])
+def test_words_that_name_object_properties_are_found(property_names_searcher, query, paper):
+    # Indexed like any word; an object literal in the search pieces made "__proto__" vanish.
+    assert papers(property_names_searcher.open("q=" + quote(query))) == [paper]
+
+
+# Best of 3 runs of PaperSearch.parse on a query; each run repeats the call for 30 ms at
+# least, so that timer resolution does not decide.
+_TIME_PARSE = """query => {
+  const run = () => {
+    const start = performance.now();
+    let calls = 0, spent = 0;
+    do { PaperSearch.parse(query); calls += 1; spent = performance.now() - start; } while (spent < 30);
+    return spent / calls;
+  };
+  return Math.min(run(), run(), run());
+}"""
+
+# Queries a crafted link can hold: a short glossary name repeated; every glossary name, in
+# turn; the Chinese names run together without spaces.
+_SHAPES = {
+    "rl repeated": "() => 'rl '",
+    "every glossary name": "() => PAPERKB_SYNONYMS.flat().join(' ') + ' '",
+    "Chinese names run together":
+        "() => PAPERKB_SYNONYMS.flat().filter(n => /\\p{Script=Han}/u.test(n)).join('')",
+}
+
+
+@pytest.mark.parametrize("shape", list(_SHAPES))
+def test_query_parsing_is_linear_in_the_query_length(searcher, shape):
+    searcher.open("q=" + quote("DyT"))
+    unit = searcher.page.evaluate(_SHAPES[shape])
+    assert unit
+
+    def query(size: int) -> str:
+        return (unit * (size // len(unit) + 1))[:size]
+
+    # Sizes where a quadratic parser's n² term dominates: 16,000 characters took it 1 s.
+    small, large = (searcher.page.evaluate(_TIME_PARSE, query(size)) for size in (16_000, 64_000))
+    # Linear growth gives 4 (2.3 to 3.1 measured), quadratic 16 (9 to 16 measured on the
+    # parser this one replaced); the margin absorbs timer noise.
+    assert large / small < 8, (shape, small, large)
+
+
+def _summary(searcher) -> str:
+    return searcher.page.inner_text("#search-results p.search-summary")
+
+
+def test_an_over_long_query_is_cut_and_the_summary_says_so(searcher):
+    normal = searcher.open("q=" + quote("视频生成"))
+    assert "200" not in _summary(searcher)
+    # Past the first 200 characters, "DyT" is not searched: the results are 视频生成's.
+    long = searcher.open("q=" + quote("视频生成 " + "。" * 300 + " DyT"))
+    assert long == normal
+    summary = _summary(searcher)
+    assert "200" in summary and "查询" in summary and "characters" in summary, summary
+    # The link that froze a tab for 8 s: cut, it is one short query.
+    searcher.open("q=" + quote("rl " * 8_000))
+    assert "200" in _summary(searcher)
+
+
+def test_a_query_is_cut_at_200_characters_not_inside_a_word(searcher):
+    searcher.open("q=" + quote("DyT"))
+    shorten = lambda query: searcher.page.evaluate("q => PaperSearch.shorten(q)", query)  # noqa: E731
+    assert shorten("视频生成" * 50) is None  # 200 characters: searched whole
+    assert shorten("视" * 300) == "视" * 200
+    assert shorten("😀" * 300) == "😀" * 200  # characters, not UTF-16 units: no half emoji
+    assert shorten("x " * 99 + "reinforcement learning") == "x " * 99  # not "re"
+    assert shorten("a" * 300) == "a" * 200  # one word: cut

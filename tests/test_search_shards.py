@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from tools import layout
 from tools.sphinxext.searchshards import PAGES_PER_PIECE, SHARD_BYTES, fnv1a, split_index
 
 from .browser import browser, chromium, serve
+from .conftest import require
 from .test_search_browser import _require_browser
 
 
@@ -47,7 +49,7 @@ def test_every_term_is_in_the_piece_its_hash_names_with_its_pages():
     manifest = _data(files["index.js"])
     assert manifest["shards"] > 1  # 400 terms over 3,000 pages do not fit one piece
     assert manifest["vocabulary"] == sorted(index["terms"].keys() | index["titleterms"].keys())
-    pieces = [_data(files[f"terms-{n}.js"]) for n in range(manifest["shards"])]
+    pieces = [dict(_data(files[f"terms-{n}.js"])) for n in range(manifest["shards"])]
     assert sum(len(piece) for piece in pieces) == len(manifest["vocabulary"])
     for term in manifest["vocabulary"]:
         title, text = pieces[fnv1a(term) % manifest["shards"]][term]
@@ -55,6 +57,57 @@ def test_every_term_is_in_the_piece_its_hash_names_with_its_pages():
         assert text == _pages(index["terms"].get(term, []))
     assert max(len(files[f"terms-{n}.js"]) for n in range(manifest["shards"])) < 3 * SHARD_BYTES
     assert len(manifest["versions"]["terms"]) == manifest["shards"]
+
+
+# Names every JavaScript object has (Object.prototype's, and what makes a value a promise):
+# in an object literal, "__proto__": sets the prototype instead of a key.
+SPECIAL = ["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf", "isPrototypeOf",
+           "__defineGetter__", "propertyIsEnumerable", "prototype", "then", "length"]
+
+# Runs each piece in a fresh V8 context with a stand-in PaperSearch (or Search) and
+# prints, per piece, what the search page gets: the data as JSON (own keys only).
+_RUN_PIECES = """
+const vm = require("vm");
+const texts = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const out = {};
+for (const [file, text] of Object.entries(texts)) {
+  const got = [];
+  const hand = (...args) => got.push(args.length > 1 ? args : [null, args[0]]);
+  vm.runInNewContext(text, { PaperSearch: { addPiece: hand }, Search: { setIndex: hand } });
+  const [[name, data]] = got;
+  out[file] = { name, data, array: Array.isArray(data) };
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def _run_in_node(files: dict[str, str]) -> dict:
+    node = require("node", "nodejs")
+    run = subprocess.run([node, "-e", _RUN_PIECES], input=json.dumps(files), capture_output=True,
+                         text=True, check=True, timeout=60)
+    return json.loads(run.stdout)
+
+
+def test_no_term_is_special_in_a_terms_piece():
+    # A paper titled "__proto__" was indexed, but its search found nothing: the piece
+    # was an object literal.  Evaluated by a real JavaScript engine, every term is data.
+    index = _synthetic_index(docs=50, terms=5)
+    index["titleterms"] |= {term: n for n, term in enumerate(SPECIAL)}
+    index["terms"] |= {term: [n, n + 1] for n, term in enumerate(SPECIAL)}
+    files = split_index(index)
+    evaluated = _run_in_node(files)
+    manifest = evaluated["index.js"]["data"]
+    assert manifest == _data(files["index.js"])  # index.js has no key from the data
+    assert set(SPECIAL) <= set(manifest["vocabulary"])
+    pieces = [evaluated[f"terms-{number}.js"] for number in range(manifest["shards"])]
+    assert [piece["name"] for piece in pieces] == [f"terms-{n}" for n in range(manifest["shards"])]
+    found = {term: pages for piece in pieces for term, pages in dict(piece["data"]).items()}
+    assert [term for term in SPECIAL if term not in found] == []
+    assert sorted(found) == manifest["vocabulary"]
+    for n, term in enumerate(SPECIAL):
+        assert found[term] == [[n], [n, n + 1]], term
+    # [term, postings] pairs: an array literal has no key that means something else.
+    assert all(piece["array"] for piece in pieces)
 
 
 def test_the_pages_pieces_hold_every_page_titles_in_order():

@@ -11,6 +11,11 @@
  *   Sphinx's whole searchindex.js; a query then loads the pieces holding its
  *   words' pages (terms-<k>.js, k a hash of the word) and the titles of the
  *   results in view (pages-<c>.js).  tools/sphinxext/searchshards.py writes them.
+ *   A terms piece is [term, pages] pairs, kept in a Map: no term is special
+ *   (in an object, "__proto__" or "constructor" would be).
+ * - Length: a query is searched on its first LONGEST_QUERY characters (the
+ *   summary says so), and parsing is linear in the query's length: a crafted
+ *   link cannot freeze the tab.
  *
  * - Splitting: the index is segmented with jieba at build time; the browser
  *   has no jieba, so a run of Chinese characters in the query is split by
@@ -45,6 +50,7 @@ const PaperSearch = (() => {
   const HAN = /\p{Script=Han}/u;
   const ARXIV_ID = /\b(\d{4}\.\d{4,5})(?:v\d+)?\b/g; // a versioned id finds its paper
   const SHOWN_AT_ONCE = 20; // results shown with their titles before the search is "finished"
+  const LONGEST_QUERY = 200; // characters searched; the summary says when a query was cut
 
   let vocabulary = null;
 
@@ -82,9 +88,10 @@ const PaperSearch = (() => {
     return pieces.get(name);
   };
 
+  // A terms piece is [term, [title pages, text pages]] pairs; a pages piece, rows of titles.
   const addPiece = (name, data) => {
     const resolve = arrived.get(name);
-    if (resolve) resolve(data);
+    if (resolve) resolve(name.startsWith("terms-") ? new Map(data) : data);
   };
 
   /** The terms piece of a term: 32-bit FNV-1a of its UTF-8 bytes (searchshards.fnv1a). */
@@ -97,8 +104,7 @@ const PaperSearch = (() => {
 
   /** [pages with the term in their title, pages with it in their text], or undefined. */
   const postings = async (term) => {
-    const terms = await piece("terms", shardOf(term));
-    return Object.hasOwn(terms, term) ? terms[term] : undefined;
+    return (await piece("terms", shardOf(term))).get(term);
   };
 
   /** [English title, Chinese title or ""] of a page. */
@@ -170,21 +176,47 @@ const PaperSearch = (() => {
     return found;
   };
 
-  /** A glossary name found in the query: the longest first, on word boundaries for Latin names. */
-  const findName = (lower) => {
-    let best = null;
-    for (const group of SYNONYMS)
-      for (const name of group) {
-        if (best && name.length <= best.name.length) continue;
-        const at = lower.indexOf(name);
-        if (at < 0) continue;
-        const before = lower[at - 1] || " ";
-        const after = lower[at + name.length] || " ";
-        const latin = /[a-z0-9]/;
-        if (!HAN.test(name) && (latin.test(before) || latin.test(after))) continue;
-        best = { name, group, at };
+  /** Every glossary name, longest first (in glossary order among names of one length). */
+  const NAMES = SYNONYMS.flatMap((group) =>
+    group.filter((name) => name).map((name) => ({ name, group, latin: !HAN.test(name) })),
+  ).sort((a, b) => b.name.length - a.name.length);
+  const LATIN = /[a-z0-9]/;
+
+  /**
+   * The glossary names in a (lower-case) query, and the query with each of them
+   * blanked out by spaces: the longest name wins, a Latin name counts only on
+   * word boundaries.  Each name is looked for once, from left to right, and the
+   * query is rebuilt once per name found: time linear in the query's length.
+   */
+  const findNames = (lower) => {
+    const found = [];
+    let rest = lower;
+    for (const { name, group, latin } of NAMES) {
+      const starts = [];
+      let end = -1; // where the last occurrence taken ends: blank, on the next one's left
+      for (let at = rest.indexOf(name); at >= 0; at = rest.indexOf(name, at)) {
+        const before = at === end ? " " : rest[at - 1] || " ";
+        const after = rest[at + name.length] || " ";
+        if (latin && (LATIN.test(before) || LATIN.test(after))) {
+          at += 1;
+          continue;
+        }
+        starts.push(at);
+        at = end = at + name.length;
       }
-    return best;
+      if (!starts.length) continue;
+      found.push({ name, group });
+      const blank = " ".repeat(name.length);
+      const parts = [];
+      let from = 0;
+      for (const at of starts) {
+        parts.push(rest.slice(from, at), blank);
+        from = at + name.length;
+      }
+      parts.push(rest.slice(from));
+      rest = parts.join("");
+    }
+    return { found, rest };
   };
 
   /**
@@ -193,20 +225,19 @@ const PaperSearch = (() => {
    * terms that must all match.
    */
   const parse = (query) => {
-    let rest = query.toLowerCase();
+    const { found, rest } = findNames(query.toLowerCase());
     const parsed = new Map();
-    for (let found = findName(rest); found; found = findName(rest)) {
-      rest = rest.slice(0, found.at) + " " + rest.slice(found.at + found.name.length);
-      const alternatives = found.group
-        .map((name) => Object.assign(words(name), { typed: name === found.name }))
+    for (const { name, group } of found) {
+      if (parsed.has(group[0])) continue; // the group's longest name in the query is its word
+      const alternatives = group
+        .map((other) => Object.assign(words(other), { typed: other === name }))
         .filter((list) => list.length);
-      if (!parsed.has(found.group[0]))
-        parsed.set(found.group[0], {
-          word: found.name,
-          alternatives,
-          // every name is looked for in snippets; short Latin ones (rl) would light up inside words
-          shown: alternatives.flat().filter((t) => HAN.test(t.word) || t.word.length > 2),
-        });
+      parsed.set(group[0], {
+        word: name,
+        alternatives,
+        // every name is looked for in snippets; short Latin ones (rl) would light up inside words
+        shown: alternatives.flat().filter((t) => HAN.test(t.word) || t.word.length > 2),
+      });
     }
     for (const term of words(rest))
       if (!parsed.has(term.stem)) parsed.set(term.stem, term);
@@ -374,8 +405,37 @@ const PaperSearch = (() => {
     Search.output.parentNode.insertBefore(note, Search.output);
   };
 
+  /**
+   * The part of a query that is searched: its first LONGEST_QUERY characters
+   * (code points), without the start of a Latin word cut in two; null when the
+   * whole query is searched.
+   */
+  const WORD = /[\p{Letter}\p{Number}_]/u;
+  const shorten = (query) => {
+    let end = 0;
+    let count = 0;
+    for (const character of query) {
+      if (count === LONGEST_QUERY) break;
+      end += character.length;
+      count += 1;
+    }
+    if (end >= query.length) return null;
+    const kept = query.slice(0, end);
+    const next = String.fromCodePoint(query.codePointAt(end));
+    const partial = /[\p{Letter}\p{Number}_]+$/u.exec(kept);
+    if (partial && partial.index > 0 && WORD.test(next) && !HAN.test(next) && !HAN.test(partial[0]))
+      return kept.slice(0, partial.index);
+    return kept;
+  };
+
+  const SHORTENED =
+    `查询超过 ${LONGEST_QUERY} 个字符，只搜索了前 ${LONGEST_QUERY} 个字符。` +
+    `The query is longer than ${LONGEST_QUERY} characters; only its first ${LONGEST_QUERY} were searched.`;
+
   const run = async (query) => {
-    const searchTerms = parse(query.trim());
+    const whole = query.trim();
+    const shortened = shorten(whole);
+    const searchTerms = parse(shortened === null ? whole : shortened);
     const words = [
       ...new Set(searchTerms.flatMap((term) => (term.shown ? term.shown.map((t) => t.word) : [term.word]))),
     ];
@@ -390,7 +450,7 @@ const PaperSearch = (() => {
     Search.stopPulse();
     Search.title.innerText = _("Search Results");
     explainMissing(searchTerms);
-    Search.status.innerText = results.length
+    const finished = results.length
       ? Documentation.ngettext(
           "Search finished, found one page matching the search query.",
           "Search finished, found ${resultCount} pages matching the search query.",
@@ -399,6 +459,7 @@ const PaperSearch = (() => {
       : Documentation.gettext(
           "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.",
         );
+    Search.status.innerText = shortened === null ? finished : `${finished} ${SHORTENED}`;
   };
 
   const query = (query) =>
@@ -410,7 +471,7 @@ const PaperSearch = (() => {
 
   // segment is a property so that benchmarks/search_variants.py can measure
   // another segmenter (Intl.Segmenter) on the same page.
-  const api = { segment: segmentHan, split, parse, rank, query, addPiece };
+  const api = { segment: segmentHan, split, parse, shorten, rank, query, addPiece };
   return api;
 })();
 

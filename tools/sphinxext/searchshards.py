@@ -11,13 +11,21 @@ end of every build this module splits it into ``_search/`` (``layout.SEARCH_DIR`
   against it, and looks in it for terms containing a query word);
 * ``terms-<k>.js``: for each term whose hash falls in shard ``k``, the pages that
   hold it in their title and in their text: a query loads the shards of its words;
+  ``[term, [title pages, text pages]]`` pairs in an array, not an object keyed by
+  term, because in a JavaScript object literal ``"__proto__": ...`` sets the
+  object's prototype instead of adding a key (a paper titled with that word was
+  indexed and never found), and the browser puts the pairs in a ``Map``, where no
+  term (``constructor``, ``toString``...) means anything else;
 * ``pages-<c>.js``: the English and Chinese titles of a run of ``PAGES_PER_PIECE``
   pages: loaded for the results a reader sees.
 
 Each piece is a script handing its data to the search page
-(``PaperSearch.addPiece``), so search works from ``file://`` as Sphinx's does, and
-``index.js`` names each piece's content hash, which the page appends to the URL
-(``?v=``): a browser never combines a new index with a cached old piece.  The
+(``PaperSearch.addPiece``), so search works from ``file://`` as Sphinx's does.  The
+data is JSON, and no object in it has a key taken from the data (the terms are
+pairs, the titles rows, ``index.js``'s keys are its own names), so the script is
+read as data whatever the digests say.  ``index.js`` also names each piece's
+content hash, which the page appends to the URL (``?v=``): a browser never
+combines a new index with a cached old piece.  The
 browser side is ``docs/_static/paperkb-search.js``; README.md ("Search") has the
 measurements.  Everything here is a function of ``searchindex.js``, so the pieces
 of an incremental build equal a clean build's whenever the index does.
@@ -55,10 +63,19 @@ def _pages(value: int | list[int] | None) -> list[int]:
     return [] if value is None else [value] if isinstance(value, int) else list(value)
 
 
-def _script(name: str, data: object) -> str:
-    """A piece: a script handing its data to the search page."""
+def _json(data: object) -> str:
+    """Compact JSON, which is also a JavaScript literal of the same value.
+
+    U+2028 and U+2029 (only ever inside strings) are escaped: before ES2019 they end
+    a line in a JavaScript string literal, though JSON allows them raw.
+    """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return f"PaperSearch.addPiece({json.dumps(name)},{text});\n"
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _script(name: str, data: list[Any]) -> str:
+    """A piece: a script handing its data (an array: no key is taken from the data) to the page."""
+    return f"PaperSearch.addPiece({json.dumps(name)},{_json(data)});\n"
 
 
 def _version(text: str) -> str:
@@ -87,15 +104,15 @@ def split_index(index: dict[str, Any]) -> dict[str, str]:
     rows = [[title, chinese.get(doc, "")] for doc, title in enumerate(titles)]
 
     chunks = [rows[start:start + PAGES_PER_PIECE] for start in range(0, len(rows), PAGES_PER_PIECE)]
-    pieces = {"terms": [_script(f"terms-{number}", terms) for number, terms in enumerate(grouped)],
+    pieces = {"terms": [_script(f"terms-{number}", sorted(terms.items()))
+                        for number, terms in enumerate(grouped)],
               "pages": [_script(f"pages-{number}", chunk) for number, chunk in enumerate(chunks)]}
     files = {f"{kind}-{number}.js": text
              for kind, texts in pieces.items() for number, text in enumerate(texts)}
     versions = {kind: [_version(text) for text in texts] for kind, texts in pieces.items()}
     manifest = {"docnames": docnames, "vocabulary": vocabulary, "shards": shards,
                 "pagesPerPiece": PAGES_PER_PIECE, "versions": versions}
-    text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    files[INDEX] = f"Search.setIndex({text});\n"
+    files[INDEX] = f"Search.setIndex({_json(manifest)});\n"  # its keys are the names above
     return files
 
 
