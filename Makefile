@@ -47,7 +47,7 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 
 venv: $(BIN)/.runtime
 
-# Nothing changed since the last build of $(BUILDDIR) (tools/uptodate.py): done, without
+# Nothing changed since the last build of $(BUILDDIR) (tools/files/uptodate.py): done, without
 # starting Sphinx. Else the checker first: digest problems are listed as file:line and
 # the build stops before Sphinx starts (the same checks run inside Sphinx for
 # sphinx-build and Read the Docs, where they end the build with Sphinx's error report).

@@ -55,7 +55,7 @@ myst_enable_extensions = ["attrs_block"]  # {.no-search} and {.title-zh} on gene
 myst_heading_anchors = 2
 
 # Citations: refs.bib is generated (the converter sets bibtex_bibfiles). Both
-# styles are defined in tools/sphinxext/citation.py: "Zhu et al. (2025)", and a
+# styles are defined in tools/sphinxext/citation_styles.py: "Zhu et al. (2025)", and a
 # bibliography with long author lists shortened.
 bibtex_bibfiles: list[str] = []
 bibtex_default_style = "paperkb"

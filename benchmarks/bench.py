@@ -45,7 +45,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.search_payload import browser_payload
 from benchmarks.synthetic import write_corpus, write_knowledge
 from tests.conftest import copy_project
-from tools import layout, uptodate
+from tools import layout
+from tools.files import uptodate
 from tools.pipeline import convert
 from tools.sphinxext.report import FILENAME as BUILD_REPORT
 
@@ -88,7 +89,7 @@ class Row:
     clean_parallel: Build | None = None
     bare: Build | None = None
     noop: Build | None = None
-    noop_make_seconds: float = 0.0  # make html's check that nothing changed (tools/uptodate.py)
+    noop_make_seconds: float = 0.0  # make html's check that nothing changed (tools/files/uptodate.py)
     add_digest: Build | None = None
     incremental_equals_clean: bool = False
     differing_files: list[str] = field(default_factory=list)

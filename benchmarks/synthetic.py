@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.parse import parse_folder
+from tools.read.parse import parse_folder
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 SUBFIELDS = 32

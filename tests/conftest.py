@@ -102,7 +102,7 @@ def project_with_makefile(destination: Path) -> Path:
 
 
 def paper_page(site: Path, arxiv_id: str) -> Path:
-    """A paper's page in a built site (tools/layout.py names where; GUIDE.md, "Contracts")."""
+    """A paper's page in a built site (tools/layout.py names where; README.md, "Contracts")."""
     return site / layout.PAPERS / f"{page_name(arxiv_id)}.html"
 
 
@@ -153,7 +153,7 @@ def readthedocs_site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProces
 
 @pytest.fixture(scope="session")
 def seed_entries():
-    from tools.parse import parse_folder
+    from tools.read.parse import parse_folder
 
     result = parse_folder(SEEDS)
     assert not result.problems

@@ -11,8 +11,10 @@ import pybtex.database
 import pytest
 from pylatexenc import latex2text
 
-from tools import bibtex, citekeys
-from tools.citation import Citation, split_name
+from tools.enrich import citekeys
+from tools.model import Citation
+from tools.read.names import split_name
+from tools.render import bibtex
 
 HOSTILE_TITLES = [
     "Transformers without Normalization",
@@ -110,11 +112,11 @@ def test_entry_has_arxiv_export_fields():
 
 
 def test_keys_stay_stable_when_a_digest_is_added():
-    from tools import metadata
     from tools.enrich import enrich
-    from tools.knowledge import load_glossary, load_taxonomy
     from tools.model import build_corpus
-    from tools.parse import parse_file
+    from tools.read import metadata
+    from tools.read.curated import load_glossary, load_taxonomy
+    from tools.read.parse import parse_file
 
     root = Path(__file__).resolve().parent.parent
     digests = sorted((root / "seeds").glob("*.txt"))

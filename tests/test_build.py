@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tools.markup import Math, plain_text, tokenize
+from tools.read.markup import Math, plain_text, tokenize
 
 from .conftest import body_text, paper_page, paper_pages, soup
 
@@ -142,6 +142,6 @@ def test_paper_pages_stay_small(seeds_site):
 
 
 def test_the_paths_other_tools_rely_on(seeds_site):
-    """GUIDE.md, "Contracts": written out here on purpose, not taken from tools/layout.py."""
+    """README.md, "Contracts": written out here on purpose, not taken from tools/layout.py."""
     assert (seeds_site / "papers" / "2503.10622.html").is_file()
     assert (seeds_site / "refs.bib").is_file() and (seeds_site / "search.html").is_file()

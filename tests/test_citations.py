@@ -10,8 +10,8 @@ import bibtexparser
 import pybtex.database
 import pytest
 
-from tools import metadata
-from tools.citation import split_name
+from tools.read import metadata
+from tools.read.names import split_name
 
 from .conftest import SEEDS, paper_page, paper_pages, require, require_tex_file, run_bibtex, soup
 

@@ -64,7 +64,7 @@ def test_pybtex_plugins_are_found_without_scanning_installed_packages(monkeypatc
     # citation._register_installed_pybtex_plugins: every lookup a dictionary hit.
     import pybtex.plugin
 
-    from tools.sphinxext.citation import _register_installed_pybtex_plugins
+    from tools.sphinxext.citation_styles import _register_installed_pybtex_plugins
 
     _register_installed_pybtex_plugins()
 

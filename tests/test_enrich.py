@@ -6,8 +6,9 @@ import math
 import random
 from collections import Counter
 
-from tools import arxiv, enrich
-from tools.enrich import RELATED_LIMIT, related_papers
+from tools import arxiv
+from tools.enrich import related as related_module
+from tools.enrich.related import RELATED_LIMIT, related_papers
 
 
 def test_related_papers_keep_their_lists_when_tied_newer_papers_arrive():
@@ -33,16 +34,16 @@ def _crowd(count: int) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str,
 
 def _scores_counted(monkeypatch, topics, terms) -> tuple[int, dict[str, tuple[str, ...]]]:
     calls = 0
-    score = enrich._similarity
+    score = related_module._similarity
 
     def counting(*args):
         nonlocal calls
         calls += 1
         return score(*args)
 
-    monkeypatch.setattr(enrich, "_similarity", counting)
+    monkeypatch.setattr(related_module, "_similarity", counting)
     related = related_papers(topics, terms)
-    monkeypatch.setattr(enrich, "_similarity", score)
+    monkeypatch.setattr(related_module, "_similarity", score)
     return calls, related
 
 
@@ -52,7 +53,7 @@ def test_related_papers_do_bounded_work_per_paper_when_a_feature_is_held_by_all(
     small, small_related = _scores_counted(monkeypatch, *_crowd(n))
     large, large_related = _scores_counted(monkeypatch, *_crowd(4 * n))
     assert large <= 5 * small, (small, large)
-    assert n > enrich.HOLDERS_CAP
+    assert n > related_module.HOLDERS_CAP
     # The cap costs nothing here: the most related papers share the small topic too, and that
     # feature has few holders, so each list is the exact one (the oldest of its small topic).
     for count, related in ((n, small_related), (4 * n, large_related)):
@@ -96,7 +97,7 @@ def test_related_papers_below_the_cap_are_the_exact_ones():
 def test_related_papers_above_the_cap_are_the_exact_ones_while_common_features_bring_few(monkeypatch):
     """Every feature held by more than HOLDERS_CAP papers, but in few combinations: each common
     feature brings the oldest papers of each combination, and those are the ones listed."""
-    monkeypatch.setattr(enrich, "HOLDERS_CAP", 100)  # the same mechanism as at 512, on fewer papers
+    monkeypatch.setattr(related_module, "HOLDERS_CAP", 100)  # the same mechanism as at 512, on fewer papers
     topics, terms = _random_corpus(random.Random(3), 500, 2, 2)  # 15 combinations at most
     assert min(Counter(f for held in (*topics.values(), *terms.values()) for f in held).values()) > 100
     assert related_papers(topics, terms) == _exact(topics, terms)
@@ -106,7 +107,7 @@ def test_related_papers_do_not_depend_on_the_order_papers_are_given_in(monkeypat
     rng = random.Random(7)
     # Features held by many more papers than HOLDERS_CAP, in many combinations (so the cap keeps only
     # some of them: the lists are no longer the exact ones), and many equal scores: ties everywhere.
-    monkeypatch.setattr(enrich, "HOLDERS_CAP", 40)
+    monkeypatch.setattr(related_module, "HOLDERS_CAP", 40)
     crowd, varied = _crowd(600), _random_corpus(rng, 500, 4, 8)
     assert related_papers(*varied) != _exact(*varied)
     for topics, terms in (crowd, varied):

@@ -10,9 +10,11 @@ import re
 import feedparser
 import pytest
 
-from tools import digests, layout
-from tools.knowledge import KnowledgeError
+from tools import layout
+from tools.enrich.digest_names import describe
 from tools.model import Digest
+from tools.read import digest_titles
+from tools.read.curated import KnowledgeError
 
 from .conftest import SEEDS, body_text, paper_page, soup
 
@@ -72,14 +74,14 @@ def test_no_developer_paths_or_hashes_on_reader_pages(seeds_site):
 def test_digest_titles_are_derived_or_read_from_the_data_file(tmp_path):
     listed = (Digest("000_aaaa", tmp_path / "000_aaaa.txt", ("2503.10622",)),
               Digest("004_bbbb", tmp_path / "004_bbbb.txt", ("2503.07536", "2503.99999")))
-    derived = digests.describe(listed, {}, {})
+    derived = describe(listed, {}, {})
     assert [d.title for d in derived] == ["第 0 期 · 2025-03 · 1 篇", "第 4 期 · 2025-03 · 2 篇"]
-    data_file = tmp_path / digests.FILENAME
+    data_file = tmp_path / digest_titles.FILENAME
     data_file.write_text('["004_bbbb"]\ntitle = "多模态专刊"\ndate = 2025-03-24\n', encoding="utf-8")
-    given = digests.describe(listed, {}, digests.load(data_file))
+    given = describe(listed, {}, digest_titles.load(data_file))
     assert given[1].title == "多模态专刊" and given[1].summary == "第 4 期 · 2025-03-24 · 2 篇"
-    assert digests.load(tmp_path / "absent.toml") == {}
+    assert digest_titles.load(tmp_path / "absent.toml") == {}
     data_file.write_text('["004_bbbb"]\ncolour = "red"\n', encoding="utf-8")
     with pytest.raises(KnowledgeError):
-        digests.load(data_file)
+        digest_titles.load(data_file)
     assert dt.date(2025, 3, 24).isoformat() == "2025-03-24"

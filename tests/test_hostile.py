@@ -10,7 +10,7 @@ import pybtex.database
 import pytest
 
 from tools import layout
-from tools.parse import parse_folder
+from tools.read.parse import parse_folder
 
 from .conftest import (
     BROKEN,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.lock import LOCK_FILE
-from tools.parse import parse_file
+from tools.files.lock import LOCK_FILE
+from tools.read.parse import parse_file
+from tools.render.lookups import months as months_of
 
 from .conftest import SEEDS, build_report, copy_project, paper_page, sphinx_build
 
@@ -23,7 +24,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
-    # The build lock (tools/lock.py) holds the pid of the build that has it: not a page.
+    # The build lock (tools/files/lock.py) holds the pid of the build that has it: not a page.
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
             for p in folder.rglob("*") if p.is_file() and p.name != LOCK_FILE}
 
@@ -129,7 +130,7 @@ def test_adding_a_digest_rereads_only_what_it_changes(tmp_path):
     new = after.papers.keys() - before.papers.keys()
     assert len(new) == 25
     entered = {pid for pid in before.papers if after.papers[pid].related != before.papers[pid].related}
-    months = after.months()
+    months = months_of(after)
     new_months = {months.index(after.papers[pid].month) for pid in new}
     listing = {"index", "glossary", "bibliography", f"{layout.DIGESTS}/index", f"{layout.MONTHS}/index",
                f"{layout.TOPICS}/index", f"{layout.DIGESTS}/{digests[-1].stem}",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tools import markup, parse
-from tools.markup import Link, Math, Text, links, tokenize
+from tools.read import markup, parse
+from tools.read.markup import Link, Math, Text, tokenize
 
 from .conftest import ROOT
 
@@ -30,6 +30,11 @@ QUADRATIC_SHAPES: dict[str, Callable[[int], str]] = {
     "nesting": lambda n: "\\textbf{" * n + "x" + "}" * n,
     "dollars": lambda n: "$a" * (4 * n),
 }
+
+
+def links(tokens):
+    """The links among tokens."""
+    return [token for token in tokens if isinstance(token, Link)]
 
 
 def _best_time(function: Callable[[], object]) -> float:

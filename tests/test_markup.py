@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tools.markup import Emph, Link, Math, Strong, Text, links, plain_text, tokenize
+from tools.read.markup import Emph, Link, Math, Strong, Text, plain_text, tokenize
+
+
+def links(tokens):
+    """The links among tokens."""
+    return [token for token in tokens if isinstance(token, Link)]
 
 
 def test_percent_escapes_become_percent_signs():

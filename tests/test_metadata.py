@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from tools import arxiv_api, metadata
-from tools.metadata import ORIGIN_API, PaperMeta
+from tools.read import arxiv_api, metadata
+from tools.read.metadata import ORIGIN_API, PaperMeta
 
 from .conftest import ROOT, SEEDS, SHARED
 
@@ -239,7 +239,7 @@ def test_retries_give_up_with_unreachable():
 
 
 def test_papers_without_metadata_still_build_their_citation():
-    from tools.enrich import citation
+    from tools.enrich.enriched import citation
     from tools.model import Paper
 
     paper = Paper("2503.99999", "Some Title", "标题", ("摘要",), "https://arxiv.org/abs/2503.99999", (), ())

@@ -10,8 +10,8 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from tools import myst
-from tools.markup import tokenize
+from tools.read.markup import tokenize
+from tools.render import myst
 
 from .conftest import MYST_EXTENSIONS
 

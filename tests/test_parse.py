@@ -8,7 +8,7 @@ import pytest
 
 from tools.arxiv import NotArxiv, page_name, parse_url, year_month
 from tools.model import build_corpus
-from tools.parse import parse_file, parse_text
+from tools.read.parse import parse_file, parse_text
 
 SEED_000 = Path(__file__).resolve().parent.parent / "seeds" / "000_e56da8a24bb505c2.txt"
 SEED_004 = Path(__file__).resolve().parent.parent / "seeds" / "004_ad890f935f0d4d32.txt"

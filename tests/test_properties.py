@@ -14,12 +14,13 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from tools import bibtex, knowledge, layout
-from tools.citation import Citation
+from tools import layout
 from tools.enrich import enrich
-from tools.model import Problem, build_corpus
-from tools.parse import parse_text
-from tools.render import render_site
+from tools.model import Citation, Problem, build_corpus
+from tools.read import curated as knowledge
+from tools.read.parse import parse_text
+from tools.render import bibtex
+from tools.render.pages import render_site
 
 from .conftest import MYST_EXTENSIONS
 from .test_bibtex import _decode
@@ -150,9 +151,9 @@ _IDS = st.sampled_from(["2503.00001", "2503.00002", "2503.00003", "hep-th/990100
 def test_metadata_loads_or_names_the_problem_and_reaches_bibtex_as_data(tmp_path_factory, tables):
     import tomlkit
 
-    from tools import metadata
-    from tools.enrich import citation
+    from tools.enrich.enriched import citation
     from tools.model import Paper
+    from tools.read import metadata
 
     path = tmp_path_factory.mktemp("meta") / "metadata.toml"
     path.write_text(tomlkit.dumps(tables), encoding="utf-8")

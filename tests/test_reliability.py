@@ -146,7 +146,7 @@ def test_a_build_writes_nothing_into_the_temporary_folder(clean_extra_build):
 _HOLD_THEN_DIE = """
 import os, signal, sys, time
 from pathlib import Path
-from tools.lock import FolderLock
+from tools.files.lock import FolderLock
 FolderLock(Path(sys.argv[1])).acquire()
 child = os.fork()
 if child == 0:  # a child that outlives its parent, as a multiprocessing manager does
@@ -167,7 +167,7 @@ def test_the_lock_dies_with_the_build_not_with_the_processes_it_forked(tmp_path)
     child = int(holder.stdout)
     try:
         taker = subprocess.run(
-            [sys.executable, "-c", "import sys; from pathlib import Path; from tools.lock import "
+            [sys.executable, "-c", "import sys; from pathlib import Path; from tools.files.lock import "
              "FolderLock; FolderLock(Path(sys.argv[1])).acquire(); print('acquired')", str(tmp_path)],
             cwd=ROOT, capture_output=True, text=True, timeout=20)
     finally:
@@ -176,7 +176,7 @@ def test_the_lock_dies_with_the_build_not_with_the_processes_it_forked(tmp_path)
 
 @pytest.mark.slow
 def test_two_builds_of_one_checkout_at_once_each_get_their_own_site(tmp_path):
-    from tools.parse import parse_folder
+    from tools.read.parse import parse_folder
 
     project = copy_project(tmp_path / "project")
     first = tmp_path / "first"
@@ -251,11 +251,11 @@ CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x80", "\x8
 def test_control_characters_are_removed_with_a_note_and_reach_no_output(tmp_path, capsys):
     import yaml
 
-    from tools import knowledge
     from tools.enrich import enrich
     from tools.model import build_corpus
-    from tools.parse import parse_folder
-    from tools.render import render_site
+    from tools.read import curated as knowledge
+    from tools.read.parse import parse_folder
+    from tools.render.pages import render_site
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -304,7 +304,7 @@ def test_a_digest_that_cannot_be_read_is_a_problem_line(tmp_path, capsys, monkey
     assert status == 1 and "Traceback" not in output, output
     assert f"{seeds / '002_gone.txt'}:1: cannot be read" in output
     (seeds / "002_gone.txt").unlink()
-    from tools import parse
+    from tools.read import parse
 
     original = parse._open_nonblocking
 
@@ -363,9 +363,10 @@ def test_a_metadata_file_that_is_not_utf8_or_not_a_file_is_one_line(tmp_path, ca
 def test_no_metadata_field_can_inject_bibtex_fields(tmp_path):
     import bibtexparser
 
-    from tools import bibtex, metadata
-    from tools.enrich import citation
+    from tools.enrich.enriched import citation
     from tools.model import Paper
+    from tools.read import metadata
+    from tools.render import bibtex
 
     path = tmp_path / "metadata.toml"
     hostile = "cs.CL}, note = {injected} , x = {"

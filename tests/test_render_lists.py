@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools import knowledge
 from tools.enrich import enrich
 from tools.model import build_corpus
-from tools.myst import escape_text
-from tools.parse import parse_text
-from tools.render import render_site
+from tools.read import curated as knowledge
+from tools.read.parse import parse_text
+from tools.render.myst import escape_text
+from tools.render.pages import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = knowledge.load_taxonomy(ROOT / "docs" / "_data" / "taxonomy.toml")

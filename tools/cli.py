@@ -108,7 +108,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from .lock import FolderLock
+    from .files.lock import FolderLock
     from .pipeline import convert
 
     with FolderLock(args.docs):  # not while a build of this checkout uses docs/
@@ -119,8 +119,8 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _run(stage: Callable[..., ConvertResult], seeds: Path, docs: Path, **options: bool) -> ConvertResult:
-    from .knowledge import KnowledgeError
-    from .metadata import MetadataError
+    from .read.curated import KnowledgeError
+    from .read.metadata import MetadataError
 
     try:
         return stage(_folder(seeds, "seeds"), docs, **options)
@@ -129,7 +129,7 @@ def _run(stage: Callable[..., ConvertResult], seeds: Path, docs: Path, **options
 
 
 def _uptodate(args: argparse.Namespace) -> int:
-    from . import uptodate
+    from .files import uptodate
 
     root = Path(__file__).resolve().parent.parent  # the checkout this tools package is in
     try:
@@ -145,8 +145,8 @@ def _uptodate(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .lock import FolderLock
-    from .write import sync
+    from .files.lock import FolderLock
+    from .files.write import sync
 
     try:
         with FolderLock(_folder(args.docs, "docs")):
@@ -158,7 +158,7 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _import_metadata(args: argparse.Namespace) -> int:
-    from . import metadata
+    from .read import metadata
 
     path = _folder(args.seeds, "seeds") / metadata.FILENAME
     try:
@@ -173,8 +173,8 @@ def _import_metadata(args: argparse.Namespace) -> int:
 
 
 def _refresh_metadata(args: argparse.Namespace) -> int:
-    from . import arxiv_api, metadata
-    from .parse import parse_folder
+    from .read import arxiv_api, metadata
+    from .read.parse import parse_folder
 
     path = _folder(args.seeds, "seeds") / metadata.FILENAME
     try:

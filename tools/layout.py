@@ -1,6 +1,6 @@
 """Where things are on the site: the one place that names pages, exports and anchors.
 
-Other tools rely on these paths (GUIDE.md, "Contracts"): paper pages at
+Other tools rely on these paths (README.md, "Contracts"): paper pages at
 ``papers/<id>.html``, the BibTeX export at ``refs.bib`` in the site root.  The
 converter, the Sphinx extension, the browser code (which receives
 :func:`browser_constants` as ``window.PAPERKB_LAYOUT``) and the tests all take

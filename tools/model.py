@@ -1,13 +1,15 @@
-"""The records that flow through the pipeline.
+"""The records that flow through the pipeline, shared by every stage.
 
-``parse`` yields :class:`Entry` records (one per digest entry, with its source
-location) and :class:`Problem` records; ``build_corpus`` folds entries into
-:class:`Paper` and :class:`Digest` records.  Nothing here knows about Sphinx,
-MyST or files on disk beyond the paths it carries for error messages.
+``read.parse`` yields :class:`Entry` records (one per digest entry, with its
+source location and its markup as tokens) and :class:`Problem` records;
+``build_corpus`` folds entries into :class:`Paper` and :class:`Digest` records;
+``enrich`` makes a :class:`Citation` of each paper.  Nothing here knows about
+Sphinx, MyST or files on disk beyond the paths it carries for error messages.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -15,6 +17,39 @@ from typing import NamedTuple
 from . import arxiv
 from .arxiv import ArxivRef
 
+# --- markup as tokens (read.markup makes them; render turns them into MyST) --------------------
+
+class Text(NamedTuple):
+    text: str
+
+
+class Math(NamedTuple):
+    tex: str
+
+
+class Strong(NamedTuple):
+    text: str
+
+
+class Emph(NamedTuple):
+    text: str
+
+
+class Link(NamedTuple):
+    url: str
+    text: str
+
+
+Inline = Text | Math | Strong | Emph | Link
+Tokens = tuple[Inline, ...]
+
+
+def plain_text(tokens: tuple[Inline, ...] | list[Inline]) -> str:
+    """The text of tokens as written, formulas as ``$TeX$``."""
+    return "".join(f"${token.tex}$" if isinstance(token, Math) else token.text for token in tokens)
+
+
+# --- digests ---------------------------------------------------------------------------------------
 
 class SourceRef(NamedTuple):
     """Where a record came from: the digest file and the 1-based line."""
@@ -51,6 +86,9 @@ class Entry(NamedTuple):
     arxiv: ArxivRef
     abstract: tuple[str, ...]  # paragraphs, each with its lines joined
     source: SourceRef  # the line of the ``## `` heading
+    title_tokens: Tokens = ()  # the title's markup
+    title_zh_tokens: Tokens = ()  # the Chinese title's (pages show it as written; JSON as read)
+    abstract_tokens: tuple[Tokens, ...] = ()  # each paragraph's markup
 
 
 @dataclass(frozen=True)
@@ -66,6 +104,9 @@ class Paper:
     sources: tuple[SourceRef, ...]  # every entry that mentions the paper, in read order
     # Texts that differ between digests: kept, never silently overwritten.
     variants: tuple[Entry, ...] = ()
+    title_tokens: Tokens = ()
+    title_zh_tokens: Tokens = ()
+    abstract_tokens: tuple[Tokens, ...] = ()
 
     @property
     def digests(self) -> tuple[str, ...]:
@@ -117,7 +158,9 @@ def build_corpus(entries: tuple[Entry, ...]) -> Corpus:
         papers[arxiv_id] = Paper(arxiv_id=arxiv_id, title=first.title, title_zh=first.title_zh,
                                  abstract=first.abstract, url=arxiv.abs_url(arxiv_id),
                                  versions=tuple(versions),
-                                 sources=tuple(e.source for e in group), variants=variants)
+                                 sources=tuple(e.source for e in group), variants=variants,
+                                 title_tokens=first.title_tokens, title_zh_tokens=first.title_zh_tokens,
+                                 abstract_tokens=first.abstract_tokens)
     digests = tuple(Digest(name=path.stem, path=path, paper_ids=tuple(ids))
                     for path, ids in sorted(digest_ids.items(), key=lambda item: item[0].name))
     return Corpus(papers=papers, digests=digests, notices=tuple(notices))
@@ -125,3 +168,23 @@ def build_corpus(entries: tuple[Entry, ...]) -> Corpus:
 
 def _texts(entry: Entry) -> tuple[str, str, tuple[str, ...]]:
     return entry.title, entry.title_zh, entry.abstract
+
+
+# --- citations -------------------------------------------------------------------------------------
+
+class Citation(NamedTuple):
+    """What a citation is made of; ``authors`` as (family, given) pairs."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[tuple[str, str], ...] = ()
+    date: datetime.date | None = None  # of v1; without it, year and month come from the id
+    primary_class: str | None = None
+
+    @property
+    def year(self) -> int:
+        return self.date.year if self.date else arxiv.year_month(self.arxiv_id)[0]
+
+    @property
+    def month(self) -> int:
+        return self.date.month if self.date else arxiv.year_month(self.arxiv_id)[1]

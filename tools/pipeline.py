@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import digests as digest_data
-from . import knowledge as knowledge_data
-from . import metadata as paper_metadata
 from .enrich import Knowledge, enrich
+from .files.write import WriteReport, sync
 from .model import Problem, build_corpus
-from .parse import digest_files, parse_folder
-from .render import render_site
-from .write import WriteReport, sync
+from .read import curated, digest_titles, metadata
+from .read.parse import digest_files, parse_folder
+from .render.pages import render_site
 
 
 @dataclass(frozen=True)
@@ -47,13 +45,13 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     corpus = build_corpus(parsed.entries)
     notices = parsed.notices + corpus.notices
     data = docs / "_data"
-    digests_file = seeds / digest_data.FILENAME
-    given = digest_data.load(digests_file)
-    notices += tuple(digest_data.unknown_names(digests_file, given,
-                                               (path.stem for path in digest_files(seeds))))
-    knowledge = enrich(corpus, knowledge_data.load_taxonomy(data / "taxonomy.toml"),
-                       knowledge_data.load_glossary(data / "glossary.toml"),
-                       paper_metadata.load(seeds / paper_metadata.FILENAME), given)
+    digests_file = seeds / digest_titles.FILENAME
+    given = digest_titles.load(digests_file)
+    notices += tuple(digest_titles.unknown_names(digests_file, given,
+                                                 (path.stem for path in digest_files(seeds))))
+    knowledge = enrich(corpus, curated.load_taxonomy(data / "taxonomy.toml"),
+                       curated.load_glossary(data / "glossary.toml"),
+                       metadata.load(seeds / metadata.FILENAME), given)
     if (parsed.problems and strict) or not write:
         return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, None)
     report = sync(docs, render_site(knowledge))

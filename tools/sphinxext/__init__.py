@@ -20,10 +20,8 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .anchors import setup_anchors
-from .citation import setup_citation
+from .citation_styles import setup_citation
 from .compat import check_versions
-from .convert import setup_convert
-from .exports import setup_exports
 from .feeds import setup_feeds
 from .headtags import setup_headtags
 from .integrity import setup_integrity
@@ -31,8 +29,10 @@ from .mathml import setup_mathml
 from .navigation import setup_navigation
 from .report import setup_report
 from .roles import setup_roles
+from .run_converter import setup_convert
 from .search import setup_search
 from .searchshards import setup_search_shards
+from .site_files import setup_exports
 from .synonyms import setup_synonyms
 
 

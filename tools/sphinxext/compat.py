@@ -56,37 +56,37 @@ OVERRIDES = (
              "IndexBuilder.prune() keeps terms whose pages were all removed or rewritten, so the "
              "searchindex.js of an incremental build differs from a clean build's",
              "not reported upstream yet; unchanged in Sphinx 9.1.1"),
-    Override("citation.IndexedBibtexDomain.get_filtered_entries", "sphinxcontrib-bibtex",
+    Override("citation_styles.IndexedBibtexDomain.get_filtered_entries", "sphinxcontrib-bibtex",
              "a copy of BibtexDomain.get_filtered_entries using the private _FilterVisitor",
              "upstream scans every citation reference for every entry (O(entries x citations)): "
              "6 s of a no-change build at 1,000 papers",
              "not reported upstream yet; 2.7.0 is the newest release"),
-    Override("citation.IndexedBibtexDomain.resolve_xref", "sphinxcontrib-bibtex",
+    Override("citation_styles.IndexedBibtexDomain.resolve_xref", "sphinxcontrib-bibtex",
              "BibtexDomain.resolve_xref finds citations only through self.data['citations'], "
              "which is narrowed to the keys resolved for the duration of the call",
              "upstream scans every citation of the site for each citation on a page: "
              "20 million comparisons for a topic page of 1,000 papers out of 10,000",
              "not reported upstream yet; 2.7.0 is the newest release"),
-    Override("citation.IndexedBibliographyTransform", "sphinxcontrib-bibtex",
+    Override("citation_styles.IndexedBibliographyTransform", "sphinxcontrib-bibtex",
              "BibliographyTransform (replaced in Sphinx's post-transform registry) reads back-references "
              "only through the domain's citation_refs, narrowed to the bibliography's pages during its run",
              "upstream compares every entry with every citation reference of the site: 200 million "
              "comparisons each time the 10,000-entry bibliography page is written",
              "not reported upstream yet; 2.7.0 is the newest release"),
-    Override("citation.ShortenedAuthorsStyle.format_entry", "sphinxcontrib-bibtex",
+    Override("citation_styles.ShortenedAuthorsStyle.format_entry", "sphinxcontrib-bibtex",
              "get_formatted_entries calls format_entry twice in a row with the same style object "
              "(bibliography entry, then tooltip) when bibtex_tooltips_style is unset",
              "every entry was formatted twice on every build: the second call returns the first's "
              "result",
              "none"),
-    Override("citation._register_installed_pybtex_plugins", "pybtex",
+    Override("citation_styles._register_installed_pybtex_plugins", "pybtex",
              "pybtex.plugin.register_plugin (public, force=True) called for every installed plugin "
              "entry point",
              "pybtex scans every installed distribution's entry points at each plugin lookup, and "
              "sphinxcontrib-bibtex looks one up for every citation it resolves: a third of adding "
              "a digest at 10,000 papers",
              "not reported upstream yet"),
-    Override("citation.ShortenedAuthorsStyle, RoundAuthorYearStyle", "sphinxcontrib-bibtex",
+    Override("citation_styles.ShortenedAuthorsStyle, RoundAuthorYearStyle", "sphinxcontrib-bibtex",
              "pybtex's plain style internals (format_names, the names node, format_entry; rich text "
              "parts rebuilt with the private _create_similar) and sphinxcontrib-bibtex's "
              "AuthorYearReferenceStyle dataclass fields",
@@ -100,7 +100,7 @@ OVERRIDES = (
              "pages whose source changed",
              "sphinx-doc/sphinx#5506 (stale prev/next, open); env-updated returning docnames is "
              "Sphinx's public hook, the bibtex data read is not"),
-    Override("convert.on_config_inited", "sphinx",
+    Override("run_converter.on_config_inited", "sphinx",
              "Sphinx.srcdir set inside config-inited, before the project and environment are made",
              "Read the Docs runs Sphinx with the folder of conf.py as source folder; the pages live "
              "in docs/ and must be served at papers/<id>.html",

@@ -24,8 +24,8 @@ from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
+from ..files.write import write_if_changed
 from ..layout import EXPORT_DIR, FEED, PAPERS_JSON, SITEMAP
-from ..write import write_if_changed
 
 
 def render_feed(data: dict[str, Any], base_url: str, title: str) -> str:

@@ -2,7 +2,7 @@
 
 * **One build of a checkout at a time.**  From ``config-inited`` (before the
   converter writes ``docs/``) to the end of the build, the build holds the lock
-  of ``tools/lock.py`` on the docs folder; a second build of the same checkout
+  of ``tools/files/lock.py`` on the docs folder; a second build of the same checkout
   waits for it, saying so, instead of mixing its pages with the first's.
 
 * **An unfinished build is never trusted.**  Sphinx saves its environment
@@ -39,9 +39,9 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from ..lock import FolderLock
-from ..uptodate import STAMP
-from ..write import write_if_changed
+from ..files.lock import FolderLock
+from ..files.uptodate import STAMP
+from ..files.write import write_if_changed
 
 MARKER = "paperkb-incomplete"
 PAGES = "paperkb-pages.json"

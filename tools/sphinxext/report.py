@@ -23,7 +23,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..write import WriteReport, write_if_changed
+from ..files.write import WriteReport, write_if_changed
 
 FILENAME = "paperkb-build.json"
 

@@ -43,7 +43,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from .. import layout
-from ..write import sync
+from ..files.write import sync
 
 SHARD_BYTES = 48 * 1024  # postings per terms piece (JSON), about 12 KiB gzip
 PAGES_PER_PIECE = 40  # titles per pages piece, about 3 KiB gzip

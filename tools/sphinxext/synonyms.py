@@ -13,14 +13,14 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ..knowledge import Glossary, load_glossary
+from ..read.curated import Glossary, load_glossary
 
 
 def synonym_groups(glossary: Glossary) -> list[list[str]]:
     groups = []
     for term in glossary.terms:
         names = dict.fromkeys(name.casefold() for name in
-                              (term.term, term.term_zh, *(alias.text for alias in term.aliases)))
+                              (term.term, term.term_zh, *term.aliases))
         groups.append(list(names))
     return groups
 

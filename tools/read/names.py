@@ -1,37 +1,15 @@
-"""What a citation is made of: the :class:`Citation` record and author-name splitting.
+"""Author names as BibTeX reads them: split into family and given names, or why not.
 
-``enrich`` builds one citation per paper (from the metadata file, else from
-the digest); ``citekeys`` derives its key, ``bibtex`` and ``exports`` write it.
+The metadata loader checks every name with :func:`name_problem` and stores the
+split names (:func:`split_name`) beside the names as written, so that later
+stages take them from the record.
 """
 
 from __future__ import annotations
 
-import datetime
-from typing import NamedTuple
-
 import pybtex.errors
 from pybtex.database import InvalidNameString, Person
 from pybtex.exceptions import PybtexError
-
-from . import arxiv
-
-
-class Citation(NamedTuple):
-    """What a citation is made of; ``authors`` as (family, given) pairs."""
-
-    arxiv_id: str
-    title: str
-    authors: tuple[tuple[str, str], ...] = ()
-    date: datetime.date | None = None  # of v1; without it, year and month come from the id
-    primary_class: str | None = None
-
-    @property
-    def year(self) -> int:
-        return self.date.year if self.date else arxiv.year_month(self.arxiv_id)[0]
-
-    @property
-    def month(self) -> int:
-        return self.date.month if self.date else arxiv.year_month(self.arxiv_id)[1]
 
 
 def split_name(name: str) -> tuple[str, str]:

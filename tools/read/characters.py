@@ -6,8 +6,8 @@ C0 controls but tab, line feed and carriage return; DEL; the C1 controls
 means anything in a title or an abstract; some break YAML front matter (PyYAML
 refuses them), XML and BibTeX tools, or reach HTML attributes raw.  The parser
 removes them from digests and notes each line it cleaned
-(``tools/parse.py``); the metadata file may not hold them
-(``tools/metadata.py``); the MyST escaper removes them too, as a last guard.
+(``tools/read/parse.py``); the metadata file may not hold them
+(``tools/read/metadata.py``); the MyST escaper removes them too, as a last guard.
 """
 
 from __future__ import annotations

@@ -12,14 +12,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from . import arxiv, layout, markup
-from .enrich import EnrichedPaper, Knowledge
-
-
-def readable(text: str) -> str:
-    """A title as plain text: recognised markup dropped, formulas as their TeX without dollars."""
-    return "".join(token.tex if isinstance(token, markup.Math) else markup.plain_text([token])
-                   for token in markup.tokenize(text))
+from .. import arxiv, layout
+from ..enrich import EnrichedPaper, Knowledge
+from ..model import plain_text
+from .readable import tex_text
 
 
 def render_papers_json(knowledge: Knowledge, digest_pages: Mapping[str, str]) -> dict[str, str]:
@@ -38,8 +34,8 @@ def _paper(item: EnrichedPaper, topic_names: Mapping[str, tuple[str, str]]) -> d
     paper = item.paper
     return {
         "id": paper.arxiv_id,
-        "title": readable(paper.title),
-        "title_zh": readable(paper.title_zh),
+        "title": tex_text(paper.title_tokens),
+        "title_zh": tex_text(paper.title_zh_tokens),
         "authors": list(item.meta.authors) if item.meta else [],
         "date": item.date.isoformat() if item.date else None,
         "month": item.month,
@@ -49,7 +45,7 @@ def _paper(item: EnrichedPaper, topic_names: Mapping[str, tuple[str, str]]) -> d
         "digests": list(paper.digests),
         "page": f"{item.page}.html",
         "url": arxiv.abs_url(paper.arxiv_id),
-        "abstract": [markup.plain_text(list(tokens)) for tokens in item.abstract],
+        "abstract": [plain_text(tokens) for tokens in item.abstract],
         "related": list(item.related),
         "cite_key": item.cite_key,
     }

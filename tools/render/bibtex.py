@@ -19,8 +19,8 @@ from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import Field
 from bibtexparser.writer import BibtexFormat
 
-from . import arxiv
-from .citation import Citation
+from .. import arxiv
+from ..model import Citation
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WORD_EDGES = re.compile(r"""([("'\[]*)(.*?)([.,:;!?)"'\]]*)""", re.DOTALL)

@@ -27,10 +27,10 @@ from sphinx.config import Config
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
-from ..knowledge import KnowledgeError
 from ..layout import BIBFILE, SEARCH_WORDS
-from ..metadata import MetadataError
 from ..pipeline import convert
+from ..read.curated import KnowledgeError
+from ..read.metadata import MetadataError
 from . import search
 from .report import record_conversion
 
@@ -87,7 +87,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         f"{len(result.knowledge.corpus.digests)} digests; {len(report.written)} files written, "
         f"{len(report.removed)} removed, {report.unchanged} unchanged "
         f"({time.perf_counter() - started:.2f} s)")
-    # sphinxcontrib-bibtex reads the exported refs.bib (exports.py copies it to the site root).
+    # sphinxcontrib-bibtex reads the exported refs.bib (site_files.py copies it to the site root).
     config.bibtex_bibfiles = [str((docs / BIBFILE).relative_to(confdir))]
     search.use_dictionary(docs / SEARCH_WORDS)
 

@@ -1,4 +1,4 @@
-"""Abstract markup -> inline tokens (data, not MyST).
+"""Abstract markup -> inline tokens (data, not MyST; the token records are in ``model``).
 
 Digest abstracts carry LaTeX-ish and Markdown-ish markup written by
 translation tools.  :func:`tokenize` recognises a small, fixed set of it and
@@ -32,35 +32,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
-from pylatexenc.latex2text import LatexNodes2Text
+from ..model import Emph, Inline, Link, Math, Strong, Text, plain_text
 
-
-class Text(NamedTuple):
-    text: str
-
-
-class Math(NamedTuple):
-    tex: str
-
-
-class Strong(NamedTuple):
-    text: str
-
-
-class Emph(NamedTuple):
-    text: str
-
-
-class Link(NamedTuple):
-    url: str
-    text: str
-
-
-Inline = Text | Math | Strong | Emph | Link
-
-_TEX_TO_TEXT = LatexNodes2Text()
 _STRONG_COMMANDS = {"textbf", "bf", "mathbf"}
 _EMPH_COMMANDS = {"textit", "emph", "textsl", "it"}
 _PLAIN_COMMANDS = {"texttt", "textrm", "textsf", "textsc", "text", "mbox", "underline", "textnormal"}
@@ -109,28 +83,15 @@ def tokenize(paragraph: str) -> list[Inline]:
     return _merge_text(_Scanner(paragraph, 0, []).tokens())
 
 
+def tokens(text: str) -> tuple[tuple[Inline, ...], list[str]]:
+    """The tokens of ``text`` and what a limit kept as written (one scan for both)."""
+    found: list[str] = []
+    return tuple(_merge_text(_Scanner(text, 0, found).tokens())), list(dict.fromkeys(found))
+
+
 def notes(text: str) -> list[str]:
     """What :func:`tokenize` kept as written because of a limit, for the build log."""
-    found: list[str] = []
-    for _ in _Scanner(text, 0, found).tokens():
-        pass
-    return list(dict.fromkeys(found))
-
-
-def plain_text(tokens: list[Inline]) -> str:
-    """The readable text of tokens (math as its TeX source)."""
-    return "".join(f"${token.tex}$" if isinstance(token, Math) else token.text for token in tokens)
-
-
-def readable_text(tokens: list[Inline]) -> str:
-    """The text of tokens as a reader reads it, for places that show no markup (a
-    bibliography entry): formulas as Unicode text, ``tanh(αx)`` for ``$\\tanh(\\alpha x)$``."""
-    return "".join(_TEX_TO_TEXT.latex_to_text(token.tex) if isinstance(token, Math) else token.text
-                   for token in tokens)
-
-
-def links(tokens: list[Inline]) -> list[Link]:
-    return [token for token in tokens if isinstance(token, Link)]
+    return tokens(text)[1]
 
 
 def _merge_text(tokens: Iterator[Inline]) -> list[Inline]:

@@ -9,6 +9,7 @@ says so and nothing is returned, so the caller leaves its file unchanged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 import urllib.error
@@ -18,7 +19,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from .arxiv import NotArxiv, parse_url
+from ..arxiv import NotArxiv, parse_url
 from .metadata import ORIGIN_API, PaperMeta
 
 API_URL = "https://export.arxiv.org/api/query"
@@ -113,7 +114,7 @@ def _entry(entry: ET.Element) -> PaperMeta | None:
         primary_category=primary.get("term") if primary is not None else None,
         categories=tuple(c.get("term", "") for c in entry.findall(f"{_ATOM}category") if c.get("term")),
         complete=True, sources=(f"https://arxiv.org/abs/{ref.id}",), origin=ORIGIN_API)
-    return PaperMeta(**{**meta.__dict__, "checksum": meta.fields_checksum()})
+    return dataclasses.replace(meta, checksum=meta.fields_checksum())
 
 
 def _text(element: ET.Element, tag: str) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
+from ..files.write import sync
 from ..layout import EXPORT_DIR
-from ..write import sync
 
 MANIFEST = ".paperkb-exports.json"
 

@@ -2,7 +2,7 @@
 
 One BibTeX entry per paper (``bibtex.entry``), written once, is shared by its
 page's Cite block, its own ``.bib``, ``refs.bib`` and its topics' ``.bib`` files.  Paths
-are relative to the docs folder; ``sphinxext/exports.py`` mirrors
+are relative to the docs folder; ``sphinxext/site_files.py`` mirrors
 ``layout.EXPORT_DIR`` into the site root after each build.  Nothing here
 touches the file system.
 """
@@ -13,9 +13,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import arxiv, bibtex, layout
-from .enrich import EnrichedPaper, Knowledge
-from .knowledge import Topic
+from .. import arxiv, layout
+from ..enrich import EnrichedPaper, Knowledge
+from ..read.curated import Topic
+from . import bibtex
+from .lookups import papers_of_topic
 
 
 def bibtex_entries(knowledge: Knowledge) -> dict[str, str]:
@@ -34,7 +36,7 @@ def render_exports(knowledge: Knowledge, topics: Sequence[Topic],
         files[f"{layout.EXPORT_DIR}/{item.page}.bib"] = entries[item.arxiv_id]
     for topic in topics:
         files[f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}.bib"] = bibtex.concatenate(
-            entries[item.arxiv_id] for item in knowledge.papers_of_topic(topic.slug))
+            entries[item.arxiv_id] for item in papers_of_topic(knowledge, topic.slug))
     return files
 
 

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 
 from anyascii import anyascii
 
-from . import arxiv
-from .citation import Citation
+from .. import arxiv
+from ..model import Citation
 
 # Words a key skips: Better BibTeX's default skip-words (function words of English,
 # French, German, Italian and Spanish titles).

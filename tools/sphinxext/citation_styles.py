@@ -41,7 +41,9 @@ from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
-from .. import bibtex, markup
+from ..read import markup
+from ..render import bibtex
+from ..render.readable import readable_text
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -70,7 +72,7 @@ def shortened_names(children: list[Any], context: dict[str, Any], role: str, **k
     return join(**kwargs)[names].format_data(context)
 
 
-# pybtex reads a field as LaTeX (latexcodec, then braces): the ten characters tools/bibtex.py
+# pybtex reads a field as LaTeX (latexcodec, then braces): the ten characters tools/render/bibtex.py
 # encodes come out as their LaTeX source ("\\$", "\\textbraceleft"), each alone in a
 # protected group ("{\\$}"). Such a group is shown as the character it encodes.
 _ENCODED = {r"\$": "$", r"\textbraceleft": "{", r"\textbraceright": "}", "\\": "\\",
@@ -81,9 +83,11 @@ _ENCODED = {r"\$": "$", r"\textbraceleft": "{", r"\textbraceright": "}", "\\": "
 def shown_as_read(text: Any) -> Any:
     """pybtex rich text with every encoded special character shown as the character."""
     if isinstance(text, Protected) and len(text.parts) == 1 and isinstance(text.parts[0], String):
-        character = _ENCODED.get(text.parts[0].value.strip())
-        if character is not None:
-            return String(character)
+        # latexcodec reads "{\textbackslash}" as "{\}", whose "\}" then escapes the brace:
+        # two encodings can land in one group ("\textbraceleft \"); each is shown as its character.
+        codes = text.parts[0].value.split()
+        if codes and all(code in _ENCODED for code in codes):
+            return String("".join(_ENCODED[code] for code in codes))
     if isinstance(text, BaseMultipartText):
         return text._create_similar([shown_as_read(part) for part in text.parts])
     return text
@@ -94,7 +98,7 @@ def _readable_math(entry: Entry) -> Entry:
     title = entry.fields.get("title", "")
     if r"{\$}" not in title:
         return entry
-    text = markup.readable_text(markup.tokenize(bibtex.field_text(title)))
+    text = readable_text(markup.tokenize(bibtex.field_text(title)))
     readable = Entry(entry.type, fields=entry.fields, persons=entry.persons)
     readable.fields["title"] = bibtex.latex_title(text)
     readable.key = entry.key

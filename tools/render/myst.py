@@ -1,7 +1,7 @@
 """The one place where digest text becomes MyST source.
 
 Every piece of digest text reaches a page through :func:`escape_text` (via the
-template engine's ``finalize`` hook, see ``render.py``) or through
+template engine's ``finalize`` hook, see ``pages.py``) or through
 :func:`inline`, which emits markup only for tokens that ``markup.tokenize``
 recognised.  CommonMark lets a backslash escape any ASCII punctuation
 character, so escaping all of them (and folding line breaks into spaces)
@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import re
 
-from .markup import Emph, Inline, Link, Math, Strong, Text
-from .text import CONTROL
+from ..model import Emph, Inline, Link, Math, Strong, Text
+from ..read.characters import CONTROL
 
 _ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _WHITESPACE = re.compile(r"\s+")
-# Control characters and noncharacters (tools/text.py): the parser has removed them from
+# Control characters and noncharacters (tools/read/characters.py): the parser has removed them from
 # digests already; CommonMark would turn NUL into U+FFFD.
 _CONTROL = CONTROL
 _SAFE_TARGET = re.compile(r"[A-Za-z0-9_./-]+")

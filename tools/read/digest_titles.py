@@ -1,10 +1,7 @@
-"""Digests as readers name them: a number, a title and a date, never a file hash.
+"""``digests.toml``: the titles and dates a team gives its digests (optional).
 
-A digest file is ``NNN_<anything>.txt``; ``NNN`` is its number.  Its title and
-date come from the optional data file ``digests.toml`` beside the digests (one
-table per file stem, with ``title`` and/or ``date``) and are otherwise derived:
-the date is the latest publication date of its papers (from the metadata file),
-or their latest arXiv month; the title is ``第 4 期 · 2025-03-24 · 15 篇``.
+One table per digest file stem, with ``title`` and/or ``date``; a digest it does
+not name is named from its number, date and size (``enrich.digest_names``).
 """
 
 from __future__ import annotations
@@ -17,15 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import arxiv
-from .knowledge import KnowledgeError
-from .metadata import PaperMeta
-from .model import Digest, Problem, SourceRef
+from ..model import Problem, SourceRef
+from .characters import control_characters
+from .curated import KnowledgeError
 from .parse import MAX_TITLE, read_input
-from .text import control_characters
 
 FILENAME = "digests.toml"
-_NUMBER = re.compile(r"(\d+)")
 _FIELDS = {"title", "date"}
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -38,24 +32,10 @@ class DigestData:
     date: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class DigestInfo:
-    name: str  # the file stem: identifies the digest, never shown as a title
-    number: int
-    label: str  # 第 4 期
-    date: str  # 2025-03-24, or 2025-03 when no paper has a known date
-    paper_ids: tuple[str, ...]
-    title: str  # the data file's title, or "第 4 期 · 2025-03-24 · 15 篇"
-
-    @property
-    def summary(self) -> str:
-        return f"{self.label} · {self.date} · {len(self.paper_ids)} 篇"
-
-
 def load(path: Path) -> dict[str, DigestData]:
     """The data file, or nothing when there is none (it is optional).
 
-    Its titles follow the digests' rules: no control characters (text.py), at
+    Its titles follow the digests' rules: no control characters (characters.py), at
     most ``MAX_TITLE`` characters (a title is shown on every page of its papers).
     """
     try:
@@ -110,30 +90,3 @@ def _header_line(data: bytes, stem: str) -> int | None:
     header = re.compile(rf"\s*\[\s*(?:{forms})\s*\]")
     text = data.decode("utf-8", errors="replace")
     return next((n for n, line in enumerate(text.splitlines(), 1) if header.match(line)), None)
-
-
-def describe(digests: tuple[Digest, ...], metadata: Mapping[str, PaperMeta],
-             data: Mapping[str, DigestData]) -> tuple[DigestInfo, ...]:
-    """Every digest with its number, date and title, in file-name order."""
-    infos: list[DigestInfo] = []
-    for position, digest in enumerate(digests, start=1):
-        match = _NUMBER.match(digest.name)
-        number = int(match.group(1)) if match else position
-        given = data.get(digest.name, DigestData())
-        date = given.date.isoformat() if given.date else _derived_date(digest.paper_ids, metadata)
-        label = f"第 {number} 期"
-        info = DigestInfo(name=digest.name, number=number, label=label, date=date,
-                          paper_ids=digest.paper_ids, title="")
-        infos.append(DigestInfo(**{**info.__dict__, "title": given.title or info.summary}))
-    return tuple(infos)
-
-
-def _derived_date(paper_ids: tuple[str, ...], metadata: Mapping[str, PaperMeta]) -> str:
-    dates = [meta.published for pid in paper_ids if (meta := metadata.get(pid)) and meta.published]
-    if dates:
-        return max(dates).isoformat()
-    months = [arxiv.year_month(pid) for pid in paper_ids]
-    if not months:
-        return ""
-    year, month = max(months)
-    return f"{year:04d}-{month:02d}"

@@ -3,9 +3,9 @@
 Page layouts are the Jinja templates in ``templates/``.  The environment's
 ``finalize`` hook escapes every value a template prints unless a filter
 already turned it into MyST (``myst.MyST``), so a template cannot forget to
-escape digest text.  The citation exports come from ``exports.py``.  This
+escape digest text.  The citation exports come from ``citation_formats.py``.  This
 module returns ``{relative path: text}`` and knows nothing about the file
-system; ``write.py`` puts the files in place.
+system; ``files/write.py`` puts the files in place.
 """
 
 from __future__ import annotations
@@ -16,11 +16,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import arxiv, layout, markup, myst
-from .datafiles import render_papers_json
-from .enrich import EnrichedPaper, Knowledge
-from .exports import bibtex_entries, highwire, render_exports
-from .knowledge import search_words
+from .. import arxiv, layout
+from ..enrich import EnrichedPaper, Knowledge
+from ..model import Inline, Text, plain_text
+from ..read.curated import Glossary, Taxonomy
+from . import myst
+from .citation_formats import bibtex_entries, highwire, render_exports
+from .lookups import months as months_of
+from .lookups import newest_first, papers_of_topic, primary_papers_of_topic, shared
+from .papers_json import render_papers_json
+from .readable import readable_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 _SAFE_PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -44,8 +49,6 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         inline=lambda tokens: myst.inline(list(tokens)),
-        # Digest text with its recognised markup (a title, a variant's paragraph) as MyST.
-        markup=lambda text: myst.inline(markup.tokenize(text)),
         classes=myst.classes,
         # A macro's output is template text whose values were escaped as it rendered.
         macro=lambda text: myst.MyST(str(text)),
@@ -84,15 +87,15 @@ def snippet(item: EnrichedPaper, length: int = 120) -> myst.MyST:
     formula can be a thousand characters) is cut as readable text, so that no
     snippet is longer than its budget.
     """
-    kept: list[markup.Inline] = []
+    kept: list[Inline] = []
     left = length
     for token in item.abstract[0] if item.abstract else ():
         if left <= 0:
             break
-        size = len(markup.plain_text([token]))
-        if isinstance(token, markup.Text) or size > left:
-            text = markup.readable_text([token])[:left]
-            kept.append(markup.Text(text))
+        size = len(plain_text([token]))
+        if isinstance(token, Text) or size > left:
+            text = readable_text([token])[:left]
+            kept.append(Text(text))
             left -= len(text)
         else:
             kept.append(token)
@@ -142,12 +145,12 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
         )
 
     topic_template = env.get_template("topic.md.jinja")
-    used_topics = [t for t in taxonomy.topics if knowledge.papers_of_topic(t.slug)]
-    topic_counts = {t.slug: len(knowledge.papers_of_topic(t.slug)) for t in used_topics}
+    used_topics = [t for t in taxonomy.topics if papers_of_topic(knowledge, t.slug)]
+    topic_counts = {t.slug: len(papers_of_topic(knowledge, t.slug)) for t in used_topics}
     for topic in used_topics:
         files[f"{layout.topic_docname(topic.slug)}.md"] = topic_template.render(
-            topic=topic, papers=knowledge.newest_first(knowledge.papers_of_topic(topic.slug)),
-            primary=knowledge.primary_papers_of_topic(topic.slug))
+            topic=topic, papers=newest_first(papers_of_topic(knowledge, topic.slug)),
+            primary=primary_papers_of_topic(knowledge, topic.slug))
     files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(
         topics=used_topics, counts=topic_counts)
 
@@ -162,8 +165,8 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files["digests/index.md"] = env.get_template("digests_index.md.jinja").render(
         digests=digests, digest_pages=digest_pages)
 
-    months = knowledge.months()
-    month_papers = {month: knowledge.newest_first([p for p in knowledge.papers.values() if p.month == month])
+    months = months_of(knowledge)
+    month_papers = {month: newest_first([p for p in knowledge.papers.values() if p.month == month])
                     for month in months}
     month_counts = [(month, len(month_papers[month])) for month in months]
     month_template = env.get_template("month.md.jinja")
@@ -190,11 +193,11 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     groups: dict[str, list[object]] = {}
     for term in ordered:
         groups.setdefault(term.term[0].upper(), []).append(term)
-    names = {term.term: _other_names(term.term, term.term_zh, [a.text for a in term.aliases])
+    names = {term.term: _other_names(term.term, term.term_zh, list(term.aliases))
              for term in ordered}
     files["glossary.md"] = env.get_template("glossary.md.jinja").render(
         terms=ordered, groups=list(groups.items()), names=names,
-        term_papers={term: knowledge.newest_first(items) for term, items in term_papers.items()})
+        term_papers={term: newest_first(items) for term, items in term_papers.items()})
     files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
     files.update(render_exports(knowledge, used_topics, entries))
@@ -219,7 +222,7 @@ def _other_names(term: str, term_zh: str, aliases: list[str]) -> list[str]:
 def _why(knowledge: Knowledge, item: EnrichedPaper, other: EnrichedPaper,
          topic_zh: dict[str, str]) -> list[str]:
     """What two related papers share, for a reader: topic names, then glossary terms."""
-    topics, terms = knowledge.shared(item, other)
+    topics, terms = shared(item, other)
     return [topic_zh[slug] for slug in topics] + terms
 
 
@@ -227,3 +230,11 @@ def render_search_words(knowledge: Knowledge) -> str:
     """A jieba user dictionary: one domain word per line, with a high frequency."""
     words = search_words(knowledge.taxonomy, knowledge.glossary)
     return "".join(f"{word} 100000\n" for word in words)
+
+
+def search_words(taxonomy: Taxonomy, glossary: Glossary) -> list[str]:
+    """Domain words that Chinese segmentation must keep whole (sphinxext/search.py)."""
+    words = {keyword for topic in taxonomy.topics for keyword in topic.keywords}
+    words |= {alias for term in glossary.terms for alias in term.aliases}
+    words |= {term.term_zh for term in glossary.terms} | {topic.name_zh for topic in taxonomy.topics}
+    return sorted(word for word in words if not word.isascii() and " " not in word)

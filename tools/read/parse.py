@@ -1,6 +1,6 @@
 """Digest text -> :class:`Entry` records and :class:`Problem` records.
 
-The format (see GUIDE.md section 1)::
+The format (README.md, "Adding a digest")::
 
     ## <English title>
     [<Chinese title>](<arXiv URL>)
@@ -24,9 +24,10 @@ from typing import NamedTuple
 
 import charset_normalizer
 
-from . import arxiv, markup
-from .model import Entry, Problem, SourceRef
-from .text import control_characters, remove_control_characters
+from .. import arxiv
+from ..model import Entry, Problem, SourceRef
+from . import markup
+from .characters import control_characters, remove_control_characters
 
 HEADING_PREFIX = "## "
 # arXiv's longest titles are about 300 characters; a longer one is cut (and noted), so
@@ -173,11 +174,9 @@ def parse_text(text: str, path: Path) -> ParseResult:
 
 
 def _within_limits(entry: Entry) -> tuple[Entry, list[Problem]]:
-    """The entry with over-long titles cut, and what the limits kept as written.
-
-    The markup of titles and abstracts is tokenized here as the renderer will
-    tokenize it, so ``check`` names what the build would otherwise meet first.
-    """
+    """The entry with over-long titles cut and its markup as tokens, and what the
+    limits kept as written.  Tokenizing here, once, is what lets ``check`` name what
+    the build would otherwise meet first."""
     found: list[str] = []
     titles: list[str] = []
     for what, title in (("title", entry.title), ("Chinese title", entry.title_zh)):
@@ -185,9 +184,16 @@ def _within_limits(entry: Entry) -> tuple[Entry, list[Problem]]:
             found.append(f"the {what} has {len(title):,} characters; cut to {MAX_TITLE}")
             title = title[:MAX_TITLE - 1].rstrip() + "…"
         titles.append(title)
-    for text in (*titles, *entry.abstract):
-        found.extend(markup.notes(text))
-    limited = entry._replace(title=titles[0], title_zh=titles[1])
+    title_tokens, title_notes = markup.tokens(titles[0])
+    title_zh_tokens, title_zh_notes = markup.tokens(titles[1])
+    found += title_notes + title_zh_notes
+    abstract_tokens = []
+    for paragraph in entry.abstract:
+        paragraph_tokens, paragraph_notes = markup.tokens(paragraph)
+        abstract_tokens.append(paragraph_tokens)
+        found += paragraph_notes
+    limited = entry._replace(title=titles[0], title_zh=titles[1], title_tokens=title_tokens,
+                             title_zh_tokens=title_zh_tokens, abstract_tokens=tuple(abstract_tokens))
     return limited, [Problem(entry.source, "limit", f"{entry.arxiv.id}: {note}")
                      for note in dict.fromkeys(found)]
 

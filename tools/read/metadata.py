@@ -30,11 +30,11 @@ from typing import Any
 
 import tomlkit
 
-from . import arxiv
-from .citation import name_problem
+from .. import arxiv
+from ..files.write import write_if_changed
+from .characters import control_characters
+from .names import name_problem, split_name
 from .parse import read_input
-from .text import control_characters
-from .write import write_if_changed
 
 FILENAME = "metadata.toml"
 MAX_BYTES = 64 * 1024 * 1024  # the seeds' file holds ~850 bytes a paper: room for ~75,000 papers
@@ -68,6 +68,13 @@ class PaperMeta:
     sources: tuple[str, ...] = ()
     origin: str = ORIGIN_CURATED
     checksum: str | None = None
+    # The authors as (family, given) pairs, as BibTeX splits them: derived, never written.
+    names: tuple[tuple[str, str], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # load() refuses a name BibTeX cannot split; a record made otherwise keeps it whole.
+        object.__setattr__(self, "names", tuple(
+            split_name(name) if name_problem(name) is None else (name, "") for name in self.authors))
 
     def fields_checksum(self) -> str:
         data = [self.title, list(self.authors), self.published.isoformat() if self.published else None,

@@ -21,44 +21,12 @@ class KnowledgeError(ValueError):
     """A curated data file is malformed (a usage error, not a digest problem)."""
 
 
-class Haystack:
-    """A text prepared once for many keyword lookups (its case-folded form is computed once)."""
-
-    __slots__ = ("folded", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.folded = text.casefold()
-
-
-class Keyword:
-    """A keyword that matches whole words (ASCII) or substrings (CJK and others)."""
-
-    __slots__ = ("_folded", "_pattern", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._folded = text.casefold()
-        self._pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(text)}(?![A-Za-z0-9])",
-                                   re.IGNORECASE) if text.isascii() else None
-
-    def found_in(self, haystack: Haystack) -> bool:
-        if self._pattern is None:
-            return self.text in haystack.text
-        # A substring test first: a paper is checked against every keyword, most are
-        # absent, and a regex search costs ten times more.
-        return self._folded in haystack.folded and self._pattern.search(haystack.text) is not None
-
-    def __repr__(self) -> str:
-        return f"Keyword({self.text!r})"
-
-
 @dataclass(frozen=True)
 class Topic:
     slug: str
     name: str
     name_zh: str
-    keywords: tuple[Keyword, ...]
+    keywords: tuple[str, ...]  # matched by enrich.classify: whole words (ASCII), else substrings
 
 
 @dataclass(frozen=True)
@@ -75,7 +43,7 @@ class Term:
     term: str
     term_zh: str
     definition: str
-    aliases: tuple[Keyword, ...]
+    aliases: tuple[str, ...]  # other names, matched as keywords are
 
 
 @dataclass(frozen=True)
@@ -124,14 +92,6 @@ def load_glossary(path: Path) -> Glossary:
     return Glossary(tuple(terms))
 
 
-def search_words(taxonomy: Taxonomy, glossary: Glossary) -> list[str]:
-    """Domain words that Chinese segmentation must keep whole (see search.py)."""
-    words = {keyword.text for topic in taxonomy.topics for keyword in topic.keywords}
-    words |= {alias.text for term in glossary.terms for alias in term.aliases}
-    words |= {term.term_zh for term in glossary.terms} | {topic.name_zh for topic in taxonomy.topics}
-    return sorted(word for word in words if not word.isascii() and " " not in word)
-
-
 def _load(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
@@ -147,7 +107,7 @@ def _required(raw: dict[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
-def _keywords(values: object, where: str) -> tuple[Keyword, ...]:
+def _keywords(values: object, where: str) -> tuple[str, ...]:
     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
         raise KnowledgeError(f"{where}: keywords must be a list of non-empty strings")
-    return tuple(Keyword(value.strip()) for value in values)
+    return tuple(value.strip() for value in values)
