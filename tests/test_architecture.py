@@ -61,7 +61,8 @@ def test_a_value_never_climbs_back_to_an_earlier_stage():
         for path in sorted((TOOLS / stage).rglob("*.py")):
             here = _module_name(path)
             for module, names in _imports(path):
-                if not module.startswith("tools") or module in SHARED or _stage(module) == STAGES.index(stage):
+                own = _stage(module) == STAGES.index(stage)
+                if not module.startswith("tools") or module in SHARED or own:
                     continue
                 target = _stage(module)
                 if target is None:

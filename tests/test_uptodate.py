@@ -68,7 +68,8 @@ def test_the_fingerprint_covers_seeds_sources_and_options_not_generated_pages(tm
     (seeds / "metadata.toml").write_text("", encoding="utf-8")
     assert uptodate.fingerprint(project, seeds, ["STRICT=1"]) != first
     (project / "docs" / "_templates" / "sitenav.html").write_text("<p>changed</p>", encoding="utf-8")
-    (project / "tools" / "render" / "templates" / "paper.md.jinja").write_text("# changed\n", encoding="utf-8")
+    template = project / "tools" / "render" / "templates" / "paper.md.jinja"
+    template.write_text("# changed\n", encoding="utf-8")
     changed = uptodate.fingerprint(project, seeds, ["STRICT=1"])
-    (project / "tools" / "render" / "templates" / "paper.md.jinja").write_text("# changed again\n", encoding="utf-8")
+    template.write_text("# changed again\n", encoding="utf-8")
     assert uptodate.fingerprint(project, seeds, ["STRICT=1"]) != changed
