@@ -45,6 +45,20 @@ def test_convert(tmp_path):
     assert_one_line_error(tools("convert", tmp_path / "missing", "--docs", docs))
 
 
+def test_a_docs_folder_the_build_cannot_write_is_one_line(tmp_path):
+    # Root writes any folder whatever its mode; a folder where the lock file should be
+    # cannot be written by anyone.
+    project = project_with_makefile(tmp_path / "project")
+    (project / "docs" / ".paperkb.lock").mkdir()
+    for command in ("convert", "check"):
+        run = tools(command, SEEDS, "--docs", project / "docs")
+        assert_one_line_error(run)
+        assert f"{project / 'docs'}" in run.stderr, run.stderr
+    made = run_make(project, "html", f"SEEDS={SEEDS}")
+    assert made.returncode != 0 and "Traceback" not in made.stderr, made.stderr
+    assert [line for line in made.stderr.splitlines() if "not writable" in line], made.stderr
+
+
 def test_clean(tmp_path):
     docs = copy_project(tmp_path / "project") / "docs"
     tools("convert", SEEDS, "--docs", docs)

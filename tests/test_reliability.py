@@ -134,6 +134,19 @@ def test_an_interrupted_build_is_redone_by_the_next(tmp_path, clean_extra_build,
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("content", [b"", b"garbage\n"], ids=["empty", "garbled"])
+def test_a_broken_buildinfo_is_recovered_from(tmp_path, seeds_site, content):
+    # A build on a full disk leaves html/.buildinfo empty; Sphinx then failed every later
+    # build (IndexError; a garbled one is a warning, which -W makes an error).
+    project = copy_project(tmp_path / "project")
+    sphinx_build(project, SEEDS, tmp_path / "out")
+    (tmp_path / "out" / "html" / ".buildinfo").write_bytes(content)
+    run = sphinx_build(project, SEEDS, tmp_path / "out")
+    assert "did not finish" in run.stderr
+    assert _differences(tmp_path / "out" / "html", seeds_site) == []
+
+
+@pytest.mark.slow
 def test_a_build_writes_nothing_into_the_temporary_folder(clean_extra_build):
     _, html, temporary = clean_extra_build
     assert sorted(p.name for p in temporary.iterdir()) == []

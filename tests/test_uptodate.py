@@ -73,3 +73,41 @@ def test_the_fingerprint_covers_seeds_sources_and_options_not_generated_pages(tm
     changed = uptodate.fingerprint(project, seeds, ["STRICT=1"])
     template.write_text("# changed again\n", encoding="utf-8")
     assert uptodate.fingerprint(project, seeds, ["STRICT=1"]) != changed
+
+
+def test_the_fingerprint_covers_every_environment_variable_conf_py_reads(tmp_path, monkeypatch):
+    import ast
+
+    from .conftest import ROOT
+
+    read = set()
+    for node in ast.walk(ast.parse((ROOT / "conf.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in ("os.environ.get", "os.getenv"):
+            read.add(ast.literal_eval(node.args[0]))
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            read.add(ast.literal_eval(node.slice))
+    assert read and read <= set(uptodate.ENVIRONMENT)
+    project = project_with_makefile(tmp_path / "project")
+    shutil.copytree(SEEDS, project / "seeds")
+    first = uptodate.fingerprint(project, project / "seeds", [])
+    monkeypatch.setenv("PAPERKB_BASEURL", "https://example.org/kb/")
+    assert uptodate.fingerprint(project, project / "seeds", []) != first
+
+
+@pytest.mark.slow
+def test_another_site_address_is_another_build(tmp_path):
+    project = project_with_makefile(tmp_path / "project")
+    assert run_make(project, "html", f"SEEDS={SEEDS}").returncode == 0
+    import os
+    import subprocess
+
+    from .conftest import VENV
+    env = {**os.environ, "PAPERKB_BASEURL": "https://example.org/kb/"}
+    stamps = [f"-o{VENV}/bin/{stamp}" for stamp in (".runtime", ".dev")]
+    rebuilt = subprocess.run(["make", "-s", f"VENV={VENV}", *stamps, "html", f"SEEDS={SEEDS}"], cwd=project,
+                             capture_output=True, text=True, timeout=600, env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "up to date" not in rebuilt.stdout
+    site = project / "_build" / "html"
+    for name in ("feed.xml", "sitemap.xml", "index.html"):
+        assert "https://example.org/kb/" in (site / name).read_text(encoding="utf-8"), name

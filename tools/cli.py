@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -104,15 +105,35 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import check
 
     result = _run(check, args.seeds, args.docs)
+    _writable(args.docs)  # a build writes its generated pages there
     return _report(result.problems, result.notices, f"{result.entries} entries")
+
+
+def _writable(docs: Path) -> None:
+    """A usage error unless a build could write into the docs folder (nothing is written)."""
+    from .files.lock import LOCK_FILE
+
+    lock = docs / LOCK_FILE
+    if not docs.is_dir():
+        raise UsageError(f"docs folder not found: {docs}")
+    lock_unwritable = lock.exists() and (lock.is_dir() or not os.access(lock, os.W_OK))
+    if not os.access(docs, os.W_OK | os.X_OK) or lock_unwritable:
+        raise UsageError(f"{docs}: not writable; the build writes its generated pages there")
 
 
 def _convert(args: argparse.Namespace) -> int:
     from .files.lock import FolderLock
     from .pipeline import convert
 
-    with FolderLock(args.docs):  # not while a build of this checkout uses docs/
+    try:
+        lock = FolderLock(args.docs)
+        lock.acquire()  # not while a build of this checkout uses docs/
+    except OSError as error:
+        raise UsageError(f"{args.docs}: {error.strerror or error}") from error
+    try:
         result = _run(convert, args.seeds, args.docs, strict=args.strict)
+    finally:
+        lock.release()
     summary = (f"{len(result.report.written)} files written, {len(result.report.removed)} removed"
                if result.report else "nothing written")
     return _report(result.problems, result.notices, summary)

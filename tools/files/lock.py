@@ -39,8 +39,12 @@ class FolderLock:
     def acquire(self, say: Callable[[str], None] = _say) -> None:
         if self._handle is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("a+", encoding="utf-8")
+        except OSError as error:
+            raise OSError(error.errno, f"cannot write the lock file {self.path}: "
+                                       f"{error.strerror or error}") from error
         try:
             try:
                 fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

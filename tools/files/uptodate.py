@@ -10,8 +10,9 @@ again and, when it is the same, says so and does not start Sphinx.
 What the fingerprint covers: every file of the seeds folder (digests,
 metadata, anything else), the hand-written sources in ``docs/`` (the generated
 ones are the converter's output), ``conf.py``, the ``tools`` package with its
-templates, the requirements and the Makefile, by content; and the build's
-options (``STRICT``, ``SPHINXOPTS``).  Any Sphinx build into the folder (``make``
+templates, the requirements and the Makefile, by content; the build's
+options (``STRICT``, ``SPHINXOPTS``); and the environment variables ``conf.py``
+reads (``ENVIRONMENT``).  Any Sphinx build into the folder (``make``
 or not, finished or not) deletes the record first (``sphinxext/integrity.py``),
 so a record is only ever the fingerprint of the build that is there.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -28,6 +30,9 @@ from .write import MANIFEST, write_if_changed
 
 STAMP = "paperkb-inputs.json"
 _ROOT_FILES = ("conf.py", "Makefile", "requirements.txt")
+# What conf.py reads from the environment: the site's address goes into feed.xml, the
+# sitemap, canonical and og:url, so another address is another site.
+ENVIRONMENT = ("PAPERKB_BASEURL", "READTHEDOCS_CANONICAL_URL")
 _SKIPPED = {"__pycache__", LOCK_FILE, MANIFEST}
 
 
@@ -36,8 +41,9 @@ def stamp_path(builddir: Path) -> Path:
 
 
 def fingerprint(root: Path, seeds: Path, options: Sequence[str]) -> str:
-    """sha256 over the inputs' paths and contents, and the options."""
-    digest = hashlib.sha256(json.dumps(list(options)).encode())
+    """sha256 over the inputs' paths and contents, the options and the environment conf.py reads."""
+    environment = {name: os.environ.get(name) for name in ENVIRONMENT}
+    digest = hashlib.sha256(json.dumps([list(options), environment], sort_keys=True).encode())
     for label, path in _inputs(root, seeds):
         digest.update(f"\0{label}\0".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())

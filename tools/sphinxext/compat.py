@@ -112,7 +112,8 @@ OVERRIDES = (
     Override("integrity.on_config_inited", "sphinx",
              "the environment is loaded from environment.pickle in the doctrees folder after "
              "config-inited (a missing file gives a fresh one), and the previous searchindex.js is "
-             "loaded when writing",
+             "loaded when writing; html/.buildinfo is read by sphinx.builders.html._build_info."
+             "BuildInfo.load (private), which fails on an empty file",
              "Sphinx saves the environment before writing and deletes it only on an Exception: after "
              "Ctrl-C or a kill while writing, the next build trusted pages and an index never written",
              "not reported upstream yet"),

@@ -36,8 +36,10 @@ from pathlib import Path
 
 from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.builders.html._build_info import BuildInfo
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
 
 from ..files.lock import FolderLock
 from ..files.uptodate import STAMP
@@ -70,20 +72,37 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     """Take the checkout's lock; discard what an unfinished previous build left."""
     docs = docs_folder(app, config)
     lock = _LOCKS.setdefault(docs, FolderLock(docs))
-    lock.acquire()
+    try:
+        lock.acquire()
+    except OSError as error:  # docs/ not writable: one line, not an extension traceback
+        raise ConfigError(f"paper-kb: {docs}: {error.strerror or error}; the build writes its "
+                          "generated pages there") from error
     counter = _WARNINGS.setdefault(Path(app.doctreedir), _WarningCounter())
     counter.count = 0
     logging.getLogger("sphinx").addHandler(counter)
     doctrees = Path(app.doctreedir)
     # Whatever this build does, the folder is no longer the build make recorded.
     (doctrees / STAMP).unlink(missing_ok=True)
-    marker = doctrees / MARKER
-    if marker.exists():
+    build_info = Path(app.outdir) / ".buildinfo"
+    if (doctrees / MARKER).exists() or not _readable_build_info(build_info):
         print(f"paper-kb: the previous build into {app.outdir} did not finish (interrupted or "
               "failed); its saved state is discarded and every page is built again",
               file=sys.stderr, flush=True)
         (doctrees / ENV_PICKLE_FILENAME).unlink(missing_ok=True)
         (Path(app.outdir) / StandaloneHTMLBuilder.searchindex_filename).unlink(missing_ok=True)
+        # A full disk leaves it empty: Sphinx then fails on it (IndexError) or warns, every time.
+        build_info.unlink(missing_ok=True)
+
+
+def _readable_build_info(path: Path) -> bool:
+    """Whether Sphinx can read the build info file (an absent one is fine: a first build)."""
+    if not path.exists():
+        return True
+    try:
+        BuildInfo.load(path)
+    except (OSError, ValueError, IndexError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def mark_started(app: Sphinx, config: Config) -> None:
