@@ -5,7 +5,7 @@
  * Sphinx still fills the search box and builds the result area
  * (#search-results: a heading, p.search-summary, ul.search); this file
  * replaces how a query is split, matched, ranked and shown, and where the
- * index comes from.  README.md ("Search") gives the design and measurements.
+ * index comes from.  tools/DESIGN.md ("Search") gives the design and measurements.
  *
  * - Loading: the page loads _search/index.js (page names, vocabulary), not
  *   Sphinx's whole searchindex.js; a query then loads the pieces holding its

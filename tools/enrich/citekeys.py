@@ -1,4 +1,4 @@
-"""Citation keys (documented in the README, "Citations and exports").
+"""Citation keys (tools/DESIGN.md, "Citations: encoding, styles and keys").
 
 * with authors: ``<family name of the first author><year><first significant
   title word>``, lower case, ASCII-folded (anyascii), punctuation dropped, e.g.

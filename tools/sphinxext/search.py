@@ -2,7 +2,7 @@
 
 Three things, all on Sphinx's own search index (``searchindex.js``); the
 browser side is ``docs/_static/paperkb-search.js`` with the template
-``docs/_templates/search.html`` (README.md, "Search", says why this design).
+``docs/_templates/search.html`` (tools/DESIGN.md, "Search", says why this design).
 
 * The stemmer.  Sphinx 9.0.x (the newest on Python 3.11) writes
   ``window.Stemmer = ChineseStemmer`` into ``language_data.js`` while the
@@ -31,7 +31,7 @@ browser side is ``docs/_static/paperkb-search.js`` with the template
 
 * Terms with no page left.  Sphinx prunes removed or rewritten pages from each
   term's page set but keeps the term; ``drop_empty_terms`` removes such terms
-  before the index is written (README.md, "Overrides").
+  before the index is written (tools/DESIGN.md, "Overrides of dependency internals").
 
 * Index entries of pages not rewritten.  The glossary's terms are index
   entries (``indexentries`` in searchindex.js); Sphinx collects them only from

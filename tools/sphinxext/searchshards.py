@@ -26,7 +26,7 @@ pairs, the titles rows, ``index.js``'s keys are its own names), so the script is
 read as data whatever the digests say.  ``index.js`` also names each piece's
 content hash, which the page appends to the URL (``?v=``): a browser never
 combines a new index with a cached old piece.  The
-browser side is ``docs/_static/paperkb-search.js``; README.md ("Search") has the
+browser side is ``docs/_static/paperkb-search.js``; tools/DESIGN.md ("Search") has the
 measurements.  Everything here is a function of ``searchindex.js``, so the pieces
 of an incremental build equal a clean build's whenever the index does.
 """
