@@ -16,6 +16,8 @@ from tools.model import Citation
 from tools.read.names import split_name
 from tools.render import bibtex
 
+from .conftest import SEEDS
+
 HOSTILE_TITLES = [
     "Transformers without Normalization",
     "CoSTA*: Cost-Sensitive Toolpath Agent",
@@ -119,9 +121,9 @@ def test_keys_stay_stable_when_a_digest_is_added():
     from tools.read.parse import parse_file
 
     root = Path(__file__).resolve().parent.parent
-    digests = sorted((root / "seeds").glob("*.txt"))
+    digests = sorted(SEEDS.glob("*.txt"))  # the frozen copy, not the checkout's seeds/
     data = root / "docs" / "_data"
-    meta = metadata.load(root / "seeds" / metadata.FILENAME)
+    meta = metadata.load(SEEDS / metadata.FILENAME)
 
     def keys(paths):
         entries = tuple(e for path in paths for e in parse_file(path).entries)

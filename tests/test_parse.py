@@ -10,8 +10,10 @@ from tools.arxiv import NotArxiv, page_name, parse_url, year_month
 from tools.model import build_corpus
 from tools.read.parse import parse_file, parse_text
 
-SEED_000 = Path(__file__).resolve().parent.parent / "seeds" / "000_e56da8a24bb505c2.txt"
-SEED_004 = Path(__file__).resolve().parent.parent / "seeds" / "004_ad890f935f0d4d32.txt"
+from .conftest import SEEDS
+
+SEED_000 = SEEDS / "000_e56da8a24bb505c2.txt"  # the frozen copy, not the checkout's seeds/
+SEED_004 = SEEDS / "004_ad890f935f0d4d32.txt"
 
 ENTRY = "## Title\n[标题](https://arxiv.org/abs/2503.00001)\n\n摘要。\n"
 
