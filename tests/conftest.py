@@ -52,7 +52,7 @@ MYST_EXTENSIONS = set(runpy.run_path(str(ROOT / "conf.py"))["myst_enable_extensi
 os.environ["NO_COLOR"] = "1"
 
 GENERATED = ("papers", "topics", "digests", "months", "index.md", "_generated", "glossary.md",
-             "bibliography.md", "refs.bib", ".generated.json")
+             "bibliography.md", "refs.bib", ".generated.json", ".paperkb.lock")
 
 
 def copy_project(destination: Path) -> Path:

@@ -1,55 +1,99 @@
 """The Sphinx side of paper-kb, wired from ``conf.py`` as ``tools.sphinxext``.
 
-One module per concern, each with a ``setup_*`` function (the layout of
-sphinx-design): ``convert`` runs the converter before Sphinx looks for
-sources, ``citation`` adds the citation styles and meta tags, ``exports``
-copies the citation exports into the site, ``navigation`` marks pages whose
-cross-page context changed, ``search`` fixes and tunes the Chinese search
-(``synonyms`` gives it the glossary's names, ``searchshards`` splits its
-index into the pieces a query loads),
-``roles`` adds ``{site-file}``, ``anchors`` gives the sections the
-browser code looks up their fixed ids, ``report`` records what a build did, ``integrity`` keeps
-builds from being left half-done or mixed (a lock, an unfinished-build marker);
-``feeds`` writes the Atom feed, ``mathml`` renders formulas at build time (its
-MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta tags;
-``compat`` lists every reliance on a dependency's internals and guards it.
+One module per concern (the layout of sphinx-design): ``run_converter`` runs the
+converter before Sphinx looks for sources, ``citation_styles`` adds the citation
+styles and meta tags, ``site_files`` copies the citation exports into the site,
+``navigation`` marks pages whose cross-page context changed, ``search`` fixes and
+tunes the Chinese search (``synonyms`` gives it the glossary's names,
+``searchshards`` splits its index into the pieces a query loads), ``roles`` adds
+``{site-file}``, ``anchors`` gives sections the fixed ids the browser code looks
+up, ``report`` records what a build did, ``integrity`` keeps builds from being
+left half-done or mixed (a lock, an unfinished-build marker), ``feeds`` writes
+the Atom feed and the sitemap, ``mathml`` renders formulas at build time (its
+MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta
+tags; ``compat`` lists every reliance on a dependency's internals and guards it.
+
+When each module's handlers run is stated once, in :data:`HANDLERS` below: Sphinx
+calls the handlers of an event by priority (lower first, 500 the default), then
+in the order they were connected, which is the table's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
 from sphinx.application import Sphinx
 
-from .anchors import setup_anchors
-from .citation_styles import setup_citation
+from . import (
+    anchors,
+    citation_styles,
+    feeds,
+    headtags,
+    integrity,
+    navigation,
+    report,
+    roles,
+    run_converter,
+    search,
+    searchshards,
+    site_files,
+    synonyms,
+)
 from .compat import check_versions
-from .feeds import setup_feeds
-from .headtags import setup_headtags
-from .integrity import setup_integrity
 from .mathml import setup_mathml
-from .navigation import setup_navigation
-from .report import setup_report
-from .roles import setup_roles
-from .run_converter import setup_convert
-from .search import setup_search
-from .searchshards import setup_search_shards
-from .site_files import setup_exports
-from .synonyms import setup_synonyms
+
+
+class Handler(NamedTuple):
+    event: str
+    run: Callable[..., Any]
+    priority: int
+    why: str = ""
+
+
+DEFAULT = 500
+HANDLERS = (
+    # config-inited: lock, convert, mark; then the settings that read the converter's output
+    Handler("config-inited", integrity.on_config_inited, 50,
+            "take the checkout's lock and discard an unfinished build's state, before docs/ is written"),
+    Handler("config-inited", run_converter.on_config_inited, 100,
+            "write the pages before sphinxcontrib-bibtex and the search set-up read their settings"),
+    Handler("config-inited", integrity.mark_started, 150,
+            "from here on an interruption leaves state to discard"),
+    Handler("config-inited", search.on_config_inited, DEFAULT),
+    Handler("env-get-outdated", search.on_env_get_outdated, DEFAULT),
+    Handler("env-before-read-docs", report.on_read_docs, DEFAULT),
+    Handler("doctree-read", anchors.fix_anchors, 400,
+            "before the environment's collectors (toc, titles), which run at 500"),
+    Handler("env-updated", integrity.on_env_updated, DEFAULT),
+    Handler("env-updated", navigation.on_env_updated, 900,
+            "after sphinxcontrib-bibtex's own handler has formatted the citations"),
+    Handler("doctree-resolved", search.note_written, DEFAULT),
+    Handler("doctree-resolved", roles.resolve_site_files, DEFAULT),
+    Handler("doctree-resolved", report.on_doctree_resolved, DEFAULT),
+    Handler("html-collect-pages", search.finish_index, DEFAULT),
+    Handler("html-page-context", citation_styles.add_citation_meta, DEFAULT),
+    Handler("html-page-context", search.add_layout, DEFAULT),
+    Handler("html-page-context", searchshards.add_index_path, DEFAULT),
+    Handler("html-page-context", synonyms.add_synonyms, DEFAULT),
+    Handler("html-page-context", headtags.rewrite_metatags, 950,
+            "after every handler that adds head tags (opengraph's and ours run at 500)"),
+    Handler("build-finished", site_files.on_build_finished, DEFAULT),
+    Handler("build-finished", feeds.on_build_finished, DEFAULT),
+    Handler("build-finished", searchshards.on_build_finished, DEFAULT),
+    Handler("build-finished", report.on_build_finished, DEFAULT),
+    Handler("build-finished", integrity.on_build_finished, 900,
+            "last: after the exports are synchronised and the build report written"),
+)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     check_versions()  # overrides of dependency internals: stop on an untested version
-    setup_integrity(app)
-    setup_convert(app)
-    setup_anchors(app)
-    setup_citation(app)
-    setup_exports(app)
-    setup_feeds(app)
-    setup_headtags(app)
+    run_converter.setup_convert(app)
+    citation_styles.setup_citation(app)
     setup_mathml(app)
-    setup_navigation(app)
-    setup_search(app)
-    setup_search_shards(app)
-    setup_synonyms(app)
-    setup_roles(app)
-    setup_report(app)
+    search.setup_search(app)
+    roles.setup_roles(app)
+    for handler in HANDLERS:
+        app.connect(handler.event, handler.run, priority=handler.priority)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

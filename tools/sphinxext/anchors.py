@@ -25,8 +25,3 @@ def fix_anchors(app: Sphinx, doctree: nodes.document) -> None:
             if anchor in section["classes"] and section["ids"][:1] != [anchor]:
                 section["ids"] = [anchor, *(i for i in section["ids"] if i != anchor)]
                 doctree.ids[anchor] = section
-
-
-def setup_anchors(app: Sphinx) -> None:
-    # Before the environment collectors (toc, titles), which run at priority 500.
-    app.connect("doctree-read", fix_anchors, priority=400)

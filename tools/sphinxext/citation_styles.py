@@ -250,7 +250,6 @@ class IndexedBibliographyTransform(BibliographyTransform):
         finally:
             domain.data["citation_refs"] = everything
 
-
 def setup_citation(app: Sphinx) -> None:
     _register_installed_pybtex_plugins()
     app.setup_extension("sphinxcontrib.bibtex")
@@ -260,4 +259,3 @@ def setup_citation(app: Sphinx) -> None:
     register_plugin("pybtex.style.formatting", "paperkb", ShortenedAuthorsStyle)
     register_bibtex_plugin("sphinxcontrib.bibtex.style.referencing", "paperkb_author_year",
                            RoundAuthorYearStyle)
-    app.connect("html-page-context", add_citation_meta)

@@ -86,7 +86,3 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     data = json.loads(source.read_text(encoding="utf-8"))
     base = app.config.html_baseurl or "/"
     write_if_changed(Path(app.outdir) / FEED, render_feed(data, base, app.config.html_title))
-
-
-def setup_feeds(app: Sphinx) -> None:
-    app.connect("build-finished", on_build_finished)

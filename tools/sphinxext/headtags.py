@@ -52,8 +52,3 @@ def rewrite_metatags(app: Sphinx, pagename: str, templatename: str, context: dic
                      doctree: object) -> None:
     if "metatags" in context:
         context["metatags"] = rewritten(str(context["metatags"]))
-
-
-def setup_headtags(app: Sphinx) -> None:
-    # After every handler that adds tags (opengraph and ours run at the default 500).
-    app.connect("html-page-context", rewrite_metatags, priority=950)

@@ -149,12 +149,3 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         lock = _LOCKS.get(docs_folder(app, app.config))
         if lock is not None:
             lock.release()
-
-
-def setup_integrity(app: Sphinx) -> None:
-    # Before the converter (priority 100) writes docs/, and after it.
-    app.connect("config-inited", on_config_inited, priority=50)
-    app.connect("config-inited", mark_started, priority=150)
-    app.connect("env-updated", on_env_updated)
-    # Last: after the exports are synchronised and the build report written.
-    app.connect("build-finished", on_build_finished, priority=900)

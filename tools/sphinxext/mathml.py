@@ -99,6 +99,5 @@ def visit_displaymath(self: HTML5Translator, node: nodes.math_block) -> None:
         self.body.append(f'<div class="math">{markup}</div>\n')
     raise nodes.SkipNode
 
-
 def setup_mathml(app: Sphinx) -> None:
     app.add_html_math_renderer(NAME, (visit_math, None), (visit_displaymath, None))

@@ -77,8 +77,3 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     setattr(env, _ATTRIBUTE, current)
     return sorted(docname for docname, fingerprint in current.items()
                   if docname in previous and previous[docname] != fingerprint)
-
-
-def setup_navigation(app: Sphinx) -> None:
-    # After sphinxcontrib-bibtex's own env-updated handler has formatted the citations.
-    app.connect("env-updated", on_env_updated, priority=900)

@@ -47,15 +47,15 @@ def record_conversion(app: Sphinx, report: WriteReport) -> None:
                                 "unchanged": report.unchanged}
 
 
-def _on_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+def on_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     report_of(app).read.extend(docnames)
 
 
-def _on_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     report_of(app).written.append(docname)
 
 
-def _on_finished(app: Sphinx, exception: BaseException | None) -> None:
+def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     path = Path(app.doctreedir) / FILENAME
     if exception is not None:
         path.unlink(missing_ok=True)
@@ -63,9 +63,3 @@ def _on_finished(app: Sphinx, exception: BaseException | None) -> None:
     report = report_of(app)
     data = {**asdict(report), "read": sorted(report.read), "written": sorted(set(report.written))}
     write_if_changed(path, json.dumps(data, indent=1) + "\n")
-
-
-def setup_report(app: Sphinx) -> None:
-    app.connect("env-before-read-docs", _on_read)
-    app.connect("doctree-resolved", _on_resolved)
-    app.connect("build-finished", _on_finished)

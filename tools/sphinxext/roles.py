@@ -31,7 +31,5 @@ def resolve_site_files(app: Sphinx, doctree: nodes.document, docname: str) -> No
         if "site_file" in node:
             node["refuri"] = relative_uri(page, node["site_file"])
 
-
 def setup_roles(app: Sphinx) -> None:
     app.add_role("site-file", SiteFileRole())
-    app.connect("doctree-resolved", resolve_site_files)

@@ -97,10 +97,7 @@ def _as_bool(value: object) -> bool:
         return value.strip().lower() not in ("0", "false", "no", "off", "")
     return bool(value)
 
-
 def setup_convert(app: Sphinx) -> None:
     app.add_config_value("paperkb_seeds", "seeds", "env", types=[str])
     app.add_config_value("paperkb_docs", "docs", "env", types=[str])
     app.add_config_value("paperkb_strict", True, "", types=[bool, str, int])
-    # Before sphinxcontrib-bibtex and the search set-up read their settings.
-    app.connect("config-inited", on_config_inited, priority=100)

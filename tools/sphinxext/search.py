@@ -111,7 +111,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     jieba.dt.tmp_dir = str(doctrees)
 
 
-def _note_written(app: Sphinx, doctree: object, docname: str) -> None:
+def note_written(app: Sphinx, doctree: object, docname: str) -> None:
     written: set[str] = getattr(app.builder, _WRITTEN, set())
     written.add(docname)
     setattr(app.builder, _WRITTEN, written)
@@ -181,11 +181,5 @@ def add_layout(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     if pagename == "search":
         context["paperkb_layout"] = layout.browser_constants()
 
-
 def setup_search(app: Sphinx) -> None:
     app.add_search_language(ChineseSearch)
-    app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("config-inited", on_config_inited)
-    app.connect("doctree-resolved", _note_written)
-    app.connect("html-collect-pages", finish_index)
-    app.connect("html-page-context", add_layout)

@@ -129,8 +129,3 @@ def add_index_path(app: Sphinx, pagename: str, templatename: str, context: dict[
                    doctree: object) -> None:
     if pagename == "search":
         context["paperkb_search_index"] = layout.SEARCH_INDEX
-
-
-def setup_search_shards(app: Sphinx) -> None:
-    app.connect("build-finished", on_build_finished)
-    app.connect("html-page-context", add_index_path)

@@ -29,7 +29,3 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     files = {path.relative_to(export).as_posix(): path.read_text(encoding="utf-8")
              for path in sorted(export.rglob("*")) if path.is_file()}
     sync(outdir, files, manifest=MANIFEST)
-
-
-def setup_exports(app: Sphinx) -> None:
-    app.connect("build-finished", on_build_finished)

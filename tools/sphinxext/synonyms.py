@@ -30,7 +30,3 @@ def add_synonyms(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if pagename == "search":
         glossary = load_glossary(Path(app.srcdir) / "_data" / "glossary.toml")
         context["paperkb_synonyms"] = synonym_groups(glossary)
-
-
-def setup_synonyms(app: Sphinx) -> None:
-    app.connect("html-page-context", add_synonyms)

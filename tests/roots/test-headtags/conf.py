@@ -1,9 +1,11 @@
-# A project with sphinxext-opengraph and the head-tag rewriter (tools/sphinxext/headtags.py).
+# A project with sphinxext-opengraph and the head-tag rewriter (tools/sphinxext/headtags.py),
+# connected as tools.sphinxext connects it.
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from tools.sphinxext.headtags import setup_headtags
+from tools.sphinxext import HANDLERS
+from tools.sphinxext.headtags import rewrite_metatags
 
 extensions = ["myst_parser", "sphinxext.opengraph"]
 ogp_site_url = "https://example.org/kb/"
@@ -12,4 +14,6 @@ smartquotes = False
 
 
 def setup(app):
-    setup_headtags(app)
+    for handler in HANDLERS:
+        if handler.run is rewrite_metatags:
+            app.connect(handler.event, handler.run, priority=handler.priority)
