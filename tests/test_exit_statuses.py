@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BROKEN, ROOT, SEEDS, VENV, copy_project, project_with_makefile, require, run_make
+from .conftest import BROKEN, ROOT, SEEDS, copy_project, project_with_makefile, run_make
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -110,63 +109,3 @@ def test_make_clean_needs_no_virtual_environment(project):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == EXIT_OK, run.stderr
     assert not (project / "_build").exists() and not (project / "docs" / "papers").exists()
-
-
-# A docs folder its user may not write (mode 555): the real case, where the lock-file-is-a-folder
-# test above stands in for it. Root writes whatever the modes say, so as root the commands run
-# without that power (CAP_DAC_OVERRIDE dropped from the bounding set), still as root.
-
-@pytest.fixture()
-def read_only_project(tmp_path: Path):
-    project = project_with_makefile(tmp_path / "project")
-    (tmp_path / "tmp").mkdir()  # Sphinx saves its error report in TMPDIR
-    (project / "docs").chmod(0o555)
-    try:
-        yield project, tmp_path / "out"
-    finally:
-        (project / "docs").chmod(0o755)
-
-
-def _unprivileged(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    prefix = [] if os.geteuid() != 0 else [require("setpriv", "util-linux"),
-                                           "--bounding-set=-dac_override,-dac_read_search"]
-    environment = {**os.environ, "TMPDIR": str(project.parent / "tmp"), "LC_ALL": "C.UTF-8",
-                   "LANGUAGE": "en"}
-    return subprocess.run([*prefix, *command], cwd=project, capture_output=True, text=True,
-                          timeout=600, env=environment)
-
-
-def _make_html(project: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    stamps = [f"-o{VENV}/bin/{stamp}" for stamp in (".runtime", ".dev")]  # as conftest.run_make
-    return _unprivileged(project, "make", "-s", f"VENV={VENV}", *stamps, "html", f"SEEDS={SEEDS}",
-                         f"BUILDDIR={out}", *args)
-
-
-READ_ONLY = "docs: cannot write the lock file docs/.paperkb.lock: Permission denied"
-
-
-def test_a_read_only_docs_folder_is_one_line_for_convert_clean_check_and_make_html(read_only_project):
-    project, out = read_only_project
-    before = sorted(p.name for p in (project / "docs").iterdir())
-    for command in ("convert", "clean"):
-        run = _unprivileged(project, sys.executable, "-m", "tools", command)
-        assert_one_line_error(run)
-        assert run.stderr.strip() == f"python -m tools {command}: error: {READ_ONLY}"
-    check = _unprivileged(project, sys.executable, "-m", "tools", "check", str(SEEDS))
-    assert_one_line_error(check)
-    assert check.stderr.startswith("python -m tools check: error: docs: ")
-    make = _make_html(project, out)
-    assert make.returncode == EXIT_USAGE and "Traceback" not in make.stderr, make.stderr
-    ours = [line for line in make.stderr.splitlines() if line.strip() and not line.startswith("make: ")]
-    assert ours == check.stderr.splitlines(), make.stderr  # the checker's line, before Sphinx starts
-    assert not (out / "html").exists()
-    assert sorted(p.name for p in (project / "docs").iterdir()) == before  # nothing written
-
-
-def test_a_read_only_docs_folder_is_a_sphinx_error_not_an_extension_error(read_only_project):
-    project, out = read_only_project
-    make = _make_html(project, out, "STRICT=0")  # no checker first: Sphinx meets it
-    assert make.returncode == EXIT_USAGE, make.stderr
-    assert "Extension error" not in make.stderr and "PermissionError" not in make.stderr, make.stderr
-    docs = project.resolve() / "docs"
-    assert f"{docs}: cannot write the lock file {docs / '.paperkb.lock'}: Permission denied" in make.stderr

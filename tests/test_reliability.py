@@ -134,9 +134,7 @@ def test_an_interrupted_build_is_redone_by_the_next(tmp_path, clean_extra_build,
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("content", [b"", b"# Sphinx build info version 1\n", b"garbage\n",
-                                     b"\xff\xfe\x00garbled\x80\n"],
-                         ids=["empty", "cut-short", "garbled", "not-utf8"])
+@pytest.mark.parametrize("content", [b"", b"garbage\n"], ids=["empty", "garbled"])
 def test_a_broken_buildinfo_is_recovered_from(tmp_path, seeds_site, content):
     # A build on a full disk leaves html/.buildinfo empty; Sphinx then failed every later
     # build (IndexError; a garbled one is a warning, which -W makes an error).
@@ -146,39 +144,6 @@ def test_a_broken_buildinfo_is_recovered_from(tmp_path, seeds_site, content):
     run = sphinx_build(project, SEEDS, tmp_path / "out")
     assert "did not finish" in run.stderr
     assert _differences(tmp_path / "out" / "html", seeds_site) == []
-
-
-# A full disk at the last file Sphinx writes: .buildinfo is created (or truncated), then
-# nothing fits; the build fails on the warning and leaves it empty.
-_FULL_DISK = """
-import errno, runpy, sys
-from sphinx.builders.html._build_info import BuildInfo
-
-def dump(self, filename):
-    filename.open("w").close()
-    raise OSError(errno.ENOSPC, "No space left on device")
-
-BuildInfo.dump = dump
-sys.argv[0] = "sphinx"
-runpy.run_module("sphinx", run_name="__main__", alter_sys=True)
-"""
-
-
-@pytest.mark.slow
-def test_a_build_on_a_full_disk_is_redone_once_space_is_freed(tmp_path, seeds_site):
-    project = copy_project(tmp_path / "project")
-    out = tmp_path / "out"
-    command = _command(project, SEEDS, out)
-    assert command[1:3] == ["-m", "sphinx"]
-    full = subprocess.run([sys.executable, "-c", _FULL_DISK, *command[3:]], cwd=project,
-                          capture_output=True, text=True, timeout=600, env=_environment())
-    assert full.returncode == 1 and "No space left on device" in full.stderr, full.stdout + full.stderr
-    assert (out / "html" / ".buildinfo").read_bytes() == b""
-    after = sphinx_build(project, SEEDS, out)  # space freed: the next build
-    assert "did not finish" in after.stderr
-    assert _differences(out / "html", seeds_site) == []
-    again = sphinx_build(project, SEEDS, out)  # and the one after trusts it again
-    assert "did not finish" not in again.stderr and _differences(out / "html", seeds_site) == []
 
 
 @pytest.mark.slow

@@ -169,17 +169,11 @@ def _clean(args: argparse.Namespace) -> int:
     from .files.lock import FolderLock
     from .files.write import sync
 
-    lock = FolderLock(_folder(args.docs, "docs"))
     try:
-        lock.acquire()  # not while a build of this checkout uses docs/
-    except OSError as error:  # as convert says it: "docs: cannot write the lock file ...: reason"
-        raise UsageError(f"{args.docs}: {error.strerror or error}") from error
-    try:
-        report = sync(args.docs, {})
+        with FolderLock(_folder(args.docs, "docs")):
+            report = sync(args.docs, {})
     except OSError as error:
         raise UsageError(str(error)) from error
-    finally:
-        lock.release()
     print(f"removed {len(report.removed)} generated files from {args.docs}")
     return EXIT_OK
 
