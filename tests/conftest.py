@@ -101,6 +101,23 @@ def project_with_makefile(destination: Path) -> Path:
     return project
 
 
+def run_check(capsys, folder: Path) -> tuple[int, str]:
+    """`python -m tools check folder`, in this process: (exit status, what it printed)."""
+    from tools.cli import main
+
+    status = main(["check", str(folder), "--docs", str(ROOT / "docs")])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def write_digest(folder: Path, name: str, title: str, url: str) -> Path:
+    """A digest of one entry (a one-line abstract), in folder/name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"## {title}\n[中文标题]({url})\n\n摘要。\n", encoding="utf-8")
+    return path
+
+
 def paper_page(site: Path, arxiv_id: str) -> Path:
     """A paper's page in a built site (tools/layout.py names where; README.md, "Contracts")."""
     return site / layout.PAPERS / f"{page_name(arxiv_id)}.html"

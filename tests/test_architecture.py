@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
+import shutil
+import sys
+import types
 from pathlib import Path
 
 from .conftest import ROOT
@@ -87,3 +91,99 @@ def test_every_stage_is_a_package_and_no_two_modules_share_a_name():
         assert (TOOLS / stage / "__init__.py").is_file(), stage
     names = [path.stem for path in TOOLS.rglob("*.py") if path.stem not in ("__init__", "__main__")]
     assert sorted(names) == sorted(set(names)), [name for name in names if names.count(name) > 1]
+
+
+_MUTATORS = {"append", "add", "clear", "discard", "extend", "insert", "pop", "popitem", "remove",
+             "setdefault", "update"}
+
+
+def _module_state_written_by_functions(path: Path) -> list[str]:
+    """Module-level names (or their attributes and items) that a function of the module changes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    module_names = {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                    for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                    if isinstance(target, ast.Name)}
+    module_names |= {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        local = {arg.arg for arg in function.args.args + function.args.kwonlyargs}
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                found.append(f"{path.name}:{node.lineno}: {type(node).__name__.lower()} {node.names}")
+            targets: list[ast.expr] = []
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in _MUTATORS):
+                targets = [ast.Attribute(value=node.func.value)]  # changes what it is called on
+            for target in targets:
+                if isinstance(target, (ast.Attribute, ast.Subscript)):
+                    base = target.value
+                    while isinstance(base, (ast.Attribute, ast.Subscript)):
+                        base = base.value
+                    if isinstance(base, ast.Name) and base.id in module_names and base.id not in local:
+                        found.append(f"{path.name}:{node.lineno}: changes the module's {base.id}")
+    return found
+
+
+def test_no_module_keeps_state_in_its_globals():
+    """State passes as arguments or lives on the build (sphinxext/buildstate.py), never in globals.
+
+    A module global that functions change is shared by every build of a process
+    (sphinx.testing, sphinx-autobuild) and hides who hands what to whom.
+    """
+    found = [line for path in sorted(TOOLS.rglob("*.py"))
+             for line in _module_state_written_by_functions(path)]
+    assert found == []
+
+
+def test_the_state_check_sees_a_global_changed_by_a_function(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("_LOCKS = {}\nclass Search:\n    words = None\n"
+                      "def take(path):\n    _LOCKS.setdefault(path, 1)\n"
+                      "def use(path):\n    Search.words = path\n"
+                      "def count():\n    global N\n", encoding="utf-8")
+    assert [line.split(": ", 1)[1] for line in _module_state_written_by_functions(sample)] == [
+        "changes the module's _LOCKS", "changes the module's Search", "global ['N']"]
+
+
+def _is_record_member(module: str, code: types.CodeType) -> bool:
+    """A property or the constructor of a class: behaviour of a record, not a stage's step."""
+    if code.co_name == "__init__":  # a dataclass's generated __init__ is named "__create_fn__.<locals>..."
+        return True
+    owner_name, _, member = code.co_qualname.rpartition(".")
+    owner = getattr(sys.modules.get(module), owner_name, None)
+    return isinstance(owner, type) and isinstance(inspect.getattr_static(owner, member, None), property)
+
+
+def test_the_seeds_walk_the_stages_without_calling_back(tmp_path):
+    """Run the converter on the seeds and record every call from a module of one stage into a
+    function of an earlier stage: there is none but a record's property or constructor."""
+    from tools.pipeline import convert
+
+    from .conftest import SEEDS
+
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    calls_back: set[str] = set()
+    calls: list[int] = [0]
+
+    def profile(frame: types.FrameType, event: str, _: object) -> None:
+        if event != "call" or frame.f_back is None:
+            return
+        callee, caller = frame.f_globals.get("__name__", ""), frame.f_back.f_globals.get("__name__", "")
+        callee_stage, caller_stage = _stage(callee), _stage(caller)
+        if callee_stage is None or caller_stage is None:
+            return
+        calls[0] += 1
+        if callee_stage < caller_stage and not _is_record_member(callee, frame.f_code):
+            calls_back.add(f"{caller} -> {callee}.{frame.f_code.co_qualname}")
+
+    sys.setprofile(profile)
+    try:
+        convert(SEEDS, tmp_path / "docs", strict=True)
+    finally:
+        sys.setprofile(None)
+    assert calls[0] > 1000  # the walk was watched
+    assert sorted(calls_back) == []

@@ -140,3 +140,31 @@ def test_bibliography_lists_authors_and_shortens_long_lists(seeds_site):
     assert "Jiachen Zhu, Xinlei Chen, Kaiming He, Yann LeCun, and Zhuang Liu" in zhu
     sea = next(e for e in entries if "SEA-VL" in e)  # 92 authors: the first seven, et al.
     assert "Thant Thiri Maung, Frederikus Hudi, et al." in sea and "Anugraha" not in sea
+
+
+# --- The bibliography as readers read it ------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_bibliography_and_tooltips_show_braces_and_dollars_as_characters(hostile_site):
+    from .conftest import soup
+
+    shown = 'Title with * _ [ ] < > & " { } % # ~ \\ characters'  # the style's sentence case
+    page = soup(hostile_site / "bibliography.html")
+    assert any(shown in item.get_text(" ") for item in page.select("div.citation, dd, p")), shown
+    assert "textbraceleft" not in page.get_text() and "\\$" not in page.get_text()
+    tooltips = [a["title"] for a in soup(hostile_site / "digests" / "101_injection.html").find_all(
+        "a", title=True) if "99003" in a["title"]]
+    assert tooltips and all(shown in title for title in tooltips), tooltips
+
+
+@pytest.mark.slow
+def test_the_bibliography_and_tooltips_show_formulas_as_text(hostile_site):
+    """A bibliography shows no MathML: "$O(n^2)$ ... $\\tanh(\\alpha x)$" reads as O(n^2) ... tanh(αx)."""
+    from .conftest import soup
+
+    page = soup(hostile_site / "bibliography.html")
+    (entry,) = [item.get_text(" ") for item in page.select("div.citation") if "2503.99006" in item.get_text()]
+    assert "O(n^2) attention with tanh(αx) gates" in entry and "$" not in entry and "\\" not in entry
+    tooltips = [a["title"] for a in soup(paper_page(hostile_site, "2503.99006")).find_all(
+        "a", title=True) if "2503.99006" in a["title"]]
+    assert tooltips and all("tanh(αx)" in title and "$" not in title for title in tooltips), tooltips

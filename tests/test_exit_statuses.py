@@ -1,4 +1,5 @@
-"""Every exit status the README documents ("Exit statuses"), from the command that returns it."""
+"""The commands: every exit status the README documents ("Exit statuses"), from the command
+that returns it, and folders whose paths hold spaces."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import BROKEN, ROOT, SEEDS, copy_project, project_with_makefile, run_make
+
+EXTRA = ROOT / "tests" / "fixtures" / "extra"
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -109,3 +112,20 @@ def test_make_clean_needs_no_virtual_environment(project):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == EXIT_OK, run.stderr
     assert not (project / "_build").exists() and not (project / "docs" / "papers").exists()
+
+
+# --- Paths with spaces ------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_make_html_builds_a_seeds_folder_and_build_folder_with_spaces(tmp_path):
+    project = copy_project(tmp_path / "project")
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy2(ROOT / name, project / name)
+    seeds = tmp_path / "my seeds"
+    shutil.copytree(EXTRA, seeds)
+    run = subprocess.run(["make", "-s", "html", f"VENV={ROOT / '.venv'}", f"SEEDS={seeds}",
+                          f"BUILDDIR={tmp_path / 'build dir'}"], cwd=project, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    pages = {p.stem for p in (tmp_path / "build dir" / "html" / "papers").glob("*.html")}
+    assert len(pages) == 3

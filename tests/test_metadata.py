@@ -19,7 +19,7 @@ import pytest
 from tools.read import arxiv_api, metadata
 from tools.read.metadata import ORIGIN_API, PaperMeta
 
-from .conftest import ROOT, SEEDS, SHARED
+from .conftest import ROOT, SEEDS, SHARED, run_check, write_digest
 
 SHARED_JSON = SHARED / "metadata" / "arxiv-metadata.json"
 
@@ -277,3 +277,66 @@ def test_check_names_an_unsplittable_author_in_one_line(tmp_path):
     assert run.stderr.strip().splitlines() == [
         f"python -m tools check: error: {path}:{line}: authors: {UNSPLITTABLE!r} has too many commas to be "
         'split into family and given names (write "Given Family", "Family, Given" or "Family, Jr., Given")']
+
+
+# --- Malformed metadata -----------------------------------------------------------------------
+
+METADATA_ERRORS = [
+    ('["2503.00001"]\ntitle = "T"\nauthors = 3\n', "3: authors: expected a list of strings"),
+    ('["2503.00001"]\nauthors = "Ada Lovelace"\n', "2: authors: expected a list of strings"),
+    ('["2503.00001"]\n\ncategories = "cs.LG"\n', "3: categories: expected a list of strings"),
+    ('["2503.00001"]\nsources = [1, 2]\n', "2: sources: expected a list of strings"),
+    ('["2503.00001"]\nprimary_category = ["cs.LG"]\n', "2: primary_category: expected a string"),
+    ('["2503.00001"]\ncomplete = "yes"\n', "2: complete: expected true or false"),
+    ('["2503.00001"]\npublished = "2025-03-01"\n', "2: published: expected a date such as 2025-03-13"),
+    ('["2503.00001"]\npublished = 2025-03-01T10:00:00\n', "2: published: expected a date"),
+    ('["2503.00001"]\nauthor = ["Ada"]\n', "2: author: unknown field"),
+    ('["2503.00001"]\ntitle = "A\\u0000B"\n', "2: title: control character(s) U+0000"),
+    ("# c\n[2503.00001]\ntitle = 'T'\n", "2: ['2503']: not an arXiv identifier"),  # bare: a table 2503
+    ('["2513.00001"]\ntitle = "T"\n', "1: ['2513.00001']: no month 13"),
+    ('["2503.00001"]\ntitle = "T"\n["2503.00002"]\ntitle = "U"\nauthors = {a = 1}\n',
+     "5: authors: expected a list of strings"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), METADATA_ERRORS)
+def test_malformed_metadata_is_named_with_file_line_and_field(tmp_path, capsys, text, message):
+    seeds = tmp_path / "seeds"
+    write_digest(seeds, "001_real.txt", "Real", "https://arxiv.org/abs/2503.00001")
+    (seeds / "metadata.toml").write_text(text, encoding="utf-8")
+    status, output = run_check(capsys, seeds)
+    assert status == 2 and "Traceback" not in output, output
+    assert f"{seeds / 'metadata.toml'}:{message}" in output
+
+
+def test_a_metadata_file_that_is_not_utf8_or_not_a_file_is_one_line(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    write_digest(seeds, "001_real.txt", "Real", "https://arxiv.org/abs/2503.00001")
+    (seeds / "metadata.toml").write_bytes('["2503.00001"]\ntitle = "中文"\n'.encode("gb18030"))
+    status, output = run_check(capsys, seeds)
+    assert status == 2 and f"{seeds / 'metadata.toml'}:2: not UTF-8" in output, output
+    (seeds / "metadata.toml").unlink()
+    (seeds / "metadata.toml").mkdir()
+    status, output = run_check(capsys, seeds)
+    assert status == 2 and f"{seeds / 'metadata.toml'}: cannot be read" in output, output
+
+
+def test_no_metadata_field_can_inject_bibtex_fields(tmp_path):
+    import bibtexparser
+
+    from tools.enrich.enriched import citation
+    from tools.model import Paper
+    from tools.read import metadata
+    from tools.render import bibtex
+
+    path = tmp_path / "metadata.toml"
+    hostile = "cs.CL}, note = {injected} , x = {"
+    path.write_text('["2503.00001"]\ntitle = "T {x} $y$"\nauthors = ["A} and {B"]\n'
+                    + f"primary_category = {json.dumps(hostile)}\n", encoding="utf-8")
+    meta = metadata.load(path)["2503.00001"]
+    paper = Paper("2503.00001", "T", "中文", ("摘要",), "https://arxiv.org/abs/2503.00001", (), ())
+    text = bibtex.write([bibtex.entry(citation(paper, meta), "k")])
+    (entry,) = bibtexparser.parse_string(text).entries
+    assert set(entry.fields_dict) == {"title", "author", "year", "month", "eprint", "archivePrefix",
+                                      "primaryClass", "url"}
+    assert "injected" not in {f.key for f in entry.fields} and "note" not in entry.fields_dict

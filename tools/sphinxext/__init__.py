@@ -68,6 +68,8 @@ HANDLERS = (
     Handler("env-updated", integrity.on_env_updated, DEFAULT),
     Handler("env-updated", navigation.on_env_updated, 900,
             "after sphinxcontrib-bibtex's own handler has formatted the citations"),
+    Handler("write-started", search.load_domain_words, DEFAULT,
+            "before the HTML builder makes its search indexer, which splits Chinese with jieba"),
     Handler("doctree-resolved", search.note_written, DEFAULT),
     Handler("doctree-resolved", roles.resolve_site_files, DEFAULT),
     Handler("doctree-resolved", report.on_doctree_resolved, DEFAULT),

@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
@@ -44,10 +45,10 @@ from sphinx.errors import ConfigError
 from ..files.lock import FolderLock
 from ..files.uptodate import STAMP
 from ..files.write import write_if_changed
+from .buildstate import of_build
 
 MARKER = "paperkb-incomplete"
 PAGES = "paperkb-pages.json"
-_LOCKS: dict[Path, FolderLock] = {}
 
 
 class _WarningCounter(logging.Handler):
@@ -61,7 +62,12 @@ class _WarningCounter(logging.Handler):
         self.count += 1
 
 
-_WARNINGS: dict[Path, _WarningCounter] = {}
+@dataclass
+class _Integrity:
+    """What this build holds from config-inited to build-finished."""
+
+    lock: FolderLock | None = None
+    warnings: _WarningCounter = field(default_factory=_WarningCounter)
 
 
 def docs_folder(app: Sphinx, config: Config) -> Path:
@@ -71,15 +77,15 @@ def docs_folder(app: Sphinx, config: Config) -> Path:
 def on_config_inited(app: Sphinx, config: Config) -> None:
     """Take the checkout's lock; discard what an unfinished previous build left."""
     docs = docs_folder(app, config)
-    lock = _LOCKS.setdefault(docs, FolderLock(docs))
+    state = of_build(app, _Integrity)
+    lock = FolderLock(docs)
     try:
         lock.acquire()
     except OSError as error:  # docs/ not writable: one line, not an extension traceback
         raise ConfigError(f"paper-kb: {docs}: {error.strerror or error}; the build writes its "
                           "generated pages there") from error
-    counter = _WARNINGS.setdefault(Path(app.doctreedir), _WarningCounter())
-    counter.count = 0
-    logging.getLogger("sphinx").addHandler(counter)
+    state.lock = lock
+    logging.getLogger("sphinx").addHandler(state.warnings)
     doctrees = Path(app.doctreedir)
     # Whatever this build does, the folder is no longer the build make recorded.
     (doctrees / STAMP).unlink(missing_ok=True)
@@ -131,13 +137,12 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    counter = _WARNINGS.get(Path(app.doctreedir))
-    if counter is not None:
-        logging.getLogger("sphinx").removeHandler(counter)
+    state = of_build(app, _Integrity)
+    logging.getLogger("sphinx").removeHandler(state.warnings)
     try:
         if exception is not None:
             return  # the marker stays: the next build starts afresh
-        if counter is not None and counter.count:
+        if state.warnings.count:
             return  # a build with warnings is not finished either: the next one redoes it
         if isinstance(app.builder, StandaloneHTMLBuilder):
             current = set(app.env.all_docs)
@@ -146,6 +151,12 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
             _save_pages(app, current)
         (Path(app.doctreedir) / MARKER).unlink(missing_ok=True)
     finally:
-        lock = _LOCKS.get(docs_folder(app, app.config))
-        if lock is not None:
-            lock.release()
+        release_lock(app)
+
+
+def release_lock(app: Sphinx) -> None:
+    """Release this build's lock (at its end, or when it stops before building: no build-finished)."""
+    state = of_build(app, _Integrity)
+    if state.lock is not None:
+        state.lock.release()
+        state.lock = None

@@ -15,7 +15,6 @@ It is written at the end of a build that succeeded; a failed build removes it.
 from __future__ import annotations
 
 import json
-import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..files.write import WriteReport, write_if_changed
+from .buildstate import of_build
 
 FILENAME = "paperkb-build.json"
 
@@ -35,11 +35,8 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
 
 
-_REPORTS: weakref.WeakKeyDictionary[Sphinx, BuildReport] = weakref.WeakKeyDictionary()
-
-
 def report_of(app: Sphinx) -> BuildReport:
-    return _REPORTS.setdefault(app, BuildReport())
+    return of_build(app, BuildReport)
 
 
 def record_conversion(app: Sphinx, report: WriteReport) -> None:

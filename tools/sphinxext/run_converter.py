@@ -27,11 +27,11 @@ from sphinx.config import Config
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
-from ..layout import BIBFILE, SEARCH_WORDS
+from ..layout import BIBFILE
 from ..pipeline import convert
 from ..read.curated import KnowledgeError
 from ..read.metadata import MetadataError
-from . import search
+from . import integrity
 from .report import record_conversion
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     except (KnowledgeError, MetadataError, FileNotFoundError) as error:
         # A SphinxError, not SystemExit: a host that runs builds in its own process
         # (sphinx-autobuild) reports it and goes on; sphinx-build exits with status 2.
+        # Sphinx emits no build-finished for a build that stops here: release the lock now.
+        integrity.release_lock(app)
         raise CannotConvert(str(error)) from error
     for problem in result.problems:
         if strict:
@@ -75,6 +77,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     for notice in result.notices:
         print(f"{notice.source}: note: {notice.reason}", file=sys.stderr)
     if result.problems and strict:
+        integrity.release_lock(app)
         raise DigestProblems(
             f"{len(result.problems)} problem(s) in the digests of {seeds} (listed above); "
             "nothing was converted and the previous pages are unchanged. Fix them, or build "
@@ -89,7 +92,6 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         f"({time.perf_counter() - started:.2f} s)")
     # sphinxcontrib-bibtex reads the exported refs.bib (site_files.py copies it to the site root).
     config.bibtex_bibfiles = [str((docs / BIBFILE).relative_to(confdir))]
-    search.use_dictionary(docs / SEARCH_WORDS)
 
 
 def _as_bool(value: object) -> bool:

@@ -71,33 +71,37 @@ class ChineseSearch(SearchChinese):
     # Sphinx builds "window.Stemmer = <language_name>Stemmer" from this name; the
     # stemmer code it ships for Chinese is english-stemmer.js (EnglishStemmer).
     language_name = "English"
-    dictionary: Path | None = None  # set by use_dictionary()
 
     def __init__(self, options: dict[str, str]) -> None:
         # Without a 'dict' option, Sphinx loads jieba's whole default dictionary
         # again as a user dictionary (350,000 words, 2.4 s per build); jieba
-        # loads that dictionary by itself anyway. Ours is all that must be added.
-        if self.dictionary is not None and self.dictionary.is_file():
-            options = {**options, "dict": str(self.dictionary)}
-        super().__init__(options)
+        # loads that dictionary by itself anyway. Our domain words are loaded by
+        # load_domain_words, before this indexer is made.
+        super().__init__({"dict": "", **options})
 
 
-def use_dictionary(path: Path) -> None:
-    ChineseSearch.dictionary = path
+def _domain_words(app: Sphinx) -> Path:
+    # The converter has run (config-inited) and srcdir is the docs folder.
+    return Path(app.srcdir) / layout.SEARCH_WORDS
 
 
-def _dictionary_digest() -> str:
-    if ChineseSearch.dictionary is None:
-        return ""
+def load_domain_words(app: Sphinx, builder: object) -> None:
+    """write-started: before the HTML builder makes its indexer (prepare_writing)."""
+    path = _domain_words(app)
+    if getattr(builder, "search", False) and path.is_file():
+        jieba.load_userdict(str(path))
+
+
+def _dictionary_digest(app: Sphinx) -> str:
     try:
-        return hashlib.sha256(ChineseSearch.dictionary.read_bytes()).hexdigest()
+        return hashlib.sha256(_domain_words(app).read_bytes()).hexdigest()
     except OSError:
         return ""
 
 
 def on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: set[str],
                         changed: set[str], removed: set[str]) -> list[str]:
-    digest = _dictionary_digest()
+    digest = _dictionary_digest(app)
     previous = getattr(env, _ATTRIBUTE, None)
     setattr(env, _ATTRIBUTE, digest)
     if previous is not None and previous != digest:
