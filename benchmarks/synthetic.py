@@ -12,7 +12,10 @@ Chinese title, Chinese abstract) where:
 * ids are valid new-style arXiv ids whose month advances with the digest
   number, over ``months`` months;
 * ``write_knowledge`` writes the taxonomy and glossary a team would curate for
-  such a corpus: a topic per subfield, glossary terms for its frequent terms.
+  such a corpus: a topic per subfield, glossary terms for its frequent terms;
+* ``metadata.toml`` gives every paper authors (one to twelve) and a date: a
+  digest's papers share its day, and digests are spread over the days of their
+  month, as a team's daily digests are (so digests are told apart by date).
 
 So related-paper lists are like the seeds': a few strong neighbours in the
 same subfield, not everyone.  The same arguments give the same bytes.
@@ -147,6 +150,7 @@ def write_corpus(folder: Path, papers: int, per_digest: int = 25, seed: int = 0,
     for old in folder.glob("*.txt"):
         old.unlink()
     ids = _ids(rng, papers, per_digest, months, material.seed_ids)
+    _write_metadata(folder / "metadata.toml", ids, per_digest, months, seed)
     files: list[Path] = []
     for number, start in enumerate(range(0, papers, per_digest)):
         lines = [line for arxiv_id in ids[start:start + per_digest]
@@ -155,6 +159,24 @@ def write_corpus(folder: Path, papers: int, per_digest: int = 25, seed: int = 0,
         path.write_text("\n".join(lines), encoding="utf-8")
         files.append(path)
     return files
+
+
+def _write_metadata(path: Path, ids: list[str], per_digest: int, months: int, seed: int) -> None:
+    rng = random.Random(f"metadata-{seed}")  # its own stream: the digests' bytes do not change
+    digests = max(1, -(-len(ids) // per_digest))
+    month_of = [number * months // digests for number in range(digests)]
+    in_month = {month: [d for d in range(digests) if month_of[d] == month] for month in set(month_of)}
+    day_of = [1 + in_month[month_of[d]].index(d) * 28 // len(in_month[month_of[d]]) for d in range(digests)]
+    lines = ["# Synthetic metadata (benchmarks/synthetic.py)\n"]
+    for index, arxiv_id in enumerate(ids):
+        number = index // per_digest
+        day, month = day_of[number], month_of[number]
+        authors = [f"{rng.choice(_SYLLABLES).title()}{rng.choice(_SYLLABLES)} "
+                   f"{rng.choice(_SYLLABLES).title()}{rng.choice(_SYLLABLES)}{rng.choice(_SYLLABLES)}"
+                   for _ in range(rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 8, 12)))]
+        lines.append(f'["{arxiv_id}"]\nauthors = {json.dumps(authors)}\n'
+                     f"published = {2024 + month // 12:04d}-{month % 12 + 1:02d}-{day:02d}\n")
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def write_knowledge(data: Path, seed: int = 0) -> None:

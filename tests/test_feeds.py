@@ -15,6 +15,7 @@ from tools.enrich.digest_names import describe
 from tools.model import Digest
 from tools.read import digest_titles
 from tools.read.curated import KnowledgeError
+from tools.read.metadata import PaperMeta
 
 from .conftest import SEEDS, body_text, paper_page, soup
 
@@ -41,7 +42,8 @@ def test_papers_json_holds_every_paper(seeds_site, seed_entries):
     data = json.loads((seeds_site / layout.PAPERS_JSON).read_text(encoding="utf-8"))
     assert {p["id"] for p in data["papers"]} == {e.arxiv.id for e in seed_entries}
     assert all((seeds_site / p["page"]).is_file() for p in data["papers"])
-    assert [d["name"] for d in data["digests"]] == DIGEST_STEMS
+    assert sorted(d["name"] for d in data["digests"]) == DIGEST_STEMS
+    assert [d["date"] for d in data["digests"]] == sorted(d["date"] for d in data["digests"])  # oldest first
 
 
 @pytest.mark.slow
@@ -69,6 +71,34 @@ def test_no_developer_paths_or_hashes_on_reader_pages(seeds_site):
             assert not any(stem in h for h in headings), (page, stem)
             for link in html.select("a"):
                 assert stem not in link.get_text(), (page, stem)
+
+
+@pytest.mark.slow
+def test_the_latest_digest_is_the_newest_on_the_home_page_and_first_in_the_feed(seeds_site):
+    """第 0 期 (2025-03-27) is two weeks newer than 第 4 期 (2025-03-13): numbers are not dates."""
+    home = soup(seeds_site / "index.html")
+    latest = home.find("h2", string=lambda text: bool(text) and text.startswith("最新"))
+    assert latest is not None and "第 0 期 · 2025-03-27" in latest.get_text(), home.select("h2")
+    feed = feedparser.parse((seeds_site / layout.FEED).read_bytes())
+    assert [entry.title.split(" · ")[:2] for entry in feed.entries] == [
+        ["第 0 期", "2025-03-27"], ["第 4 期", "2025-03-13"]]
+    assert feed.entries[0].updated_parsed > feed.entries[1].updated_parsed
+
+
+def test_digests_are_in_time_order_with_the_number_as_tie_break(tmp_path):
+    def digest(name: str, *ids: str) -> Digest:
+        return Digest(name, tmp_path / f"{name}.txt", ids)
+
+    dates = {"2503.00001": "2025-03-27", "2503.00002": "2025-03-13", "2503.00003": "2025-03-13"}
+    metadata = {pid: PaperMeta(pid, "T", (), published=dt.date.fromisoformat(day))
+                for pid, day in dates.items()}
+    listed = (digest("000_new", "2503.00001"), digest("007_later_that_day", "2503.00003"),
+              digest("004_old", "2503.00002"), digest("002_month_only", "2502.00009"))
+    ordered = describe(listed, metadata, {})
+    assert [d.name for d in ordered] == ["002_month_only", "004_old", "007_later_that_day", "000_new"]
+    # a date from the data file wins over the papers' dates
+    data = {"000_new": digest_titles.DigestData(date=dt.date(2025, 1, 2))}
+    assert [d.name for d in describe(listed, metadata, data)][:2] == ["000_new", "002_month_only"]
 
 
 def test_digest_titles_are_derived_or_read_from_the_data_file(tmp_path):

@@ -116,7 +116,8 @@ def test_same_paper_in_two_digests(hostile_site):
     text = page.select_one("div.body").get_text()
     assert "无需归一化的 Transformer（另一译本）" in text and "动态 Tanh 取代归一化层" in text
     for digest in ("004_ad890f935f0d4d32", "103_ids_and_duplicates"):
-        listed = soup(hostile_site / "digests" / f"{digest}.html").select("div.body ol a[href*='papers/']")
+        page = soup(hostile_site / "digests" / f"{digest}.html")
+        listed = page.select("div.body div.paperkb-card a[href*='papers/']")
         assert any("2503.10622" in a["href"] for a in listed)
 
 

@@ -13,6 +13,9 @@ PAPERS = "papers"  # paper pages: papers/<page name>.html (arxiv.page_name)
 TOPICS = "topics"
 DIGESTS = "digests"
 MONTHS = "months"  # the timeline: months/<YYYY-MM>.html, months/index.html newest first
+TERMS = "terms"  # a page per glossary term: terms/<slug>.html
+BIBLIOGRAPHY = "bibliography"  # bibliography.html, and its pages bibliography/<n>.html
+# Head pages of long lists have archive pages <head>/<n>.html (render/listings.py).
 
 # Files the converter writes for the build and that readers never see as pages.
 GENERATED = "_generated"
@@ -44,6 +47,11 @@ TEMPLATE_CLASSES = (AUTHORS_CLASS, CARDS_CLASS, CARD_CLASS, CHIPS_CLASS, LEDE_CL
 
 # Machine-readable files in the site root.
 FEED = "feed.xml"
+FEED_DIGESTS = 20  # feed.xml: the newest digests
+TOPIC_FEED_PAPERS = 50  # topics/<slug>.xml: the newest papers of the topic
+HOME_DIGESTS = 10  # digests the home page lists under "earlier"; the rest in digests/index
+HOME_MONTHS = 12  # months on the home page's timeline; the rest in months/index
+DIGESTS_LISTED = 30  # digests/index lists the newest; older ones from their month's page
 SITEMAP = "sitemap.xml"
 PAPERS_JSON = "papers.json"
 
@@ -66,6 +74,15 @@ def topic_docname(slug: str) -> str:
 
 def month_docname(month: str) -> str:
     return f"{MONTHS}/{month}"
+
+
+def term_docname(slug: str) -> str:
+    return f"{TERMS}/{slug}"
+
+
+def topic_feed(slug: str) -> str:
+    """A topic's Atom feed, relative to the site root."""
+    return f"{TOPICS}/{slug}.xml"
 
 
 def browser_constants() -> dict[str, str]:

@@ -5,6 +5,12 @@ date come from ``digests.toml`` (``read.digest_titles``) and are otherwise
 derived: the date is the latest publication date of its papers (from the
 metadata file), or their latest arXiv month; the title is
 ``第 4 期 · 2025-03-24 · 15 篇``.
+
+Digests are in time order, oldest first: by date, then by number (a file's
+number says in what order a team wrote digests of one day), then by file stem.
+A digest whose date is known only to the month (``2025-03``) sorts before the
+days of that month.  So "latest" is always the newest digest, whatever the files
+are called.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ class DigestInfo:
 
 def describe(digests: tuple[Digest, ...], metadata: Mapping[str, PaperMeta],
              data: Mapping[str, DigestData]) -> tuple[DigestInfo, ...]:
-    """Every digest with its number, date and title, in file-name order."""
+    """Every digest with its number, date and title, oldest first (see the module docstring)."""
     infos: list[DigestInfo] = []
     for position, digest in enumerate(digests, start=1):
         match = _NUMBER.match(digest.name)
@@ -48,7 +54,7 @@ def describe(digests: tuple[Digest, ...], metadata: Mapping[str, PaperMeta],
         info = DigestInfo(name=digest.name, number=number, label=label, date=date,
                           paper_ids=digest.paper_ids, title="")
         infos.append(DigestInfo(**{**info.__dict__, "title": given.title or info.summary}))
-    return tuple(infos)
+    return tuple(sorted(infos, key=lambda info: (info.date, info.number, info.name)))
 
 
 def _derived_date(paper_ids: tuple[str, ...], metadata: Mapping[str, PaperMeta]) -> str:

@@ -71,7 +71,7 @@ class Knowledge:
     papers: dict[str, EnrichedPaper]
     taxonomy: Taxonomy
     glossary: Glossary
-    digests: tuple[DigestInfo, ...]  # in file-name order
+    digests: tuple[DigestInfo, ...]  # oldest first (digest_names.describe)
 
 
 def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..enrich import EnrichedPaper, Knowledge
 
 
@@ -11,8 +13,9 @@ def newest_first(items: list[EnrichedPaper]) -> list[EnrichedPaper]:
 
 
 def months(knowledge: Knowledge) -> list[str]:
-    """Every month that has papers, newest first."""
-    return sorted({p.month for p in knowledge.papers.values()}, reverse=True)
+    """Every month that has papers or digests, newest first."""
+    digest_months = {d.date[:7] for d in knowledge.digests if re.fullmatch(r"\d{4}-\d{2}", d.date[:7])}
+    return sorted({p.month for p in knowledge.papers.values()} | digest_months, reverse=True)
 
 
 def shared(item: EnrichedPaper, other: EnrichedPaper) -> tuple[list[str], list[str]]:

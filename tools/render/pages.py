@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+import urllib.parse
 from pathlib import Path
 
 import jinja2
 
 from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
+from ..enrich.digest_names import DigestInfo
 from ..model import Inline, Text, plain_text
 from ..read.curated import Glossary, Taxonomy
 from . import myst
 from .citation_formats import bibtex_entries, highwire, render_exports
+from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
 from .lookups import months as months_of
-from .lookups import newest_first, papers_of_topic, primary_papers_of_topic, shared
+from .lookups import papers_of_topic, primary_papers_of_topic, shared
 from .papers_json import render_papers_json
 from .readable import readable_text
 
@@ -70,14 +73,24 @@ def _environment() -> jinja2.Environment:
 
 
 def byline(item: EnrichedPaper, shown: int = 3) -> myst.MyST:
-    """``First, Second, Third et al. · 2025-03-13 · 2503.10622``."""
+    """``First, Second, Third et al. · 2025-03-13 · 2503.10622``; each name a search for its papers.
+
+    A page per author would not stay bounded; the search finds an author's papers
+    (a paper page's text holds its authors) on any site size.
+    """
     parts = []
     authors = item.meta.authors if item.meta else ()
     if authors:
-        names = ", ".join(authors[:shown])
+        names = ", ".join(author_search(name) for name in authors[:shown])
         parts.append(f"{names} et al." if len(authors) > shown else names)
-    parts += [item.date_text, item.arxiv_id]
-    return myst.escape_text(" · ".join(parts))
+    parts += [myst.escape_text(item.date_text), myst.escape_text(item.arxiv_id)]
+    return myst.MyST(" · ".join(parts))
+
+
+def author_search(name: str) -> myst.MyST:
+    """A link to the site's search for ``name`` (``search.html?q=...``, relative to the page)."""
+    query = urllib.parse.quote(" ".join(name.split()), safe="")
+    return myst.role("site-file", f"{name} <search.html?q={query}>")
 
 
 def snippet(item: EnrichedPaper, length: int = 120) -> myst.MyST:
@@ -122,7 +135,7 @@ def digest_page(name: str) -> str:
 def render_site(knowledge: Knowledge) -> dict[str, str]:
     """Every generated file of the site, by path relative to the docs folder."""
     env = _environment()
-    taxonomy, glossary = knowledge.taxonomy, knowledge.glossary
+    taxonomy = knowledge.taxonomy
     digest_pages = {digest.name: digest_page(digest.name) for digest in knowledge.corpus.digests}
     digest_titles = {digest.name: digest.title for digest in knowledge.digests}
     topic_names = {t.slug: f"{t.name_zh} · {t.name}" for t in taxonomy.topics}
@@ -144,65 +157,155 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
             digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
         )
 
-    topic_template = env.get_template("topic.md.jinja")
+    _render_topics(env, knowledge, topic_zh, files)
     used_topics = [t for t in taxonomy.topics if papers_of_topic(knowledge, t.slug)]
     topic_counts = {t.slug: len(papers_of_topic(knowledge, t.slug)) for t in used_topics}
-    for topic in used_topics:
-        files[f"{layout.topic_docname(topic.slug)}.md"] = topic_template.render(
-            topic=topic, papers=newest_first(papers_of_topic(knowledge, topic.slug)),
-            primary=primary_papers_of_topic(knowledge, topic.slug))
-    files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(
-        topics=used_topics, counts=topic_counts)
 
     digest_template = env.get_template("digest.md.jinja")
-    digests = knowledge.digests
+    digests = knowledge.digests  # oldest first
     for index, digest in enumerate(digests):
+        older = digests[index - 1] if index > 0 else None
+        newer = digests[index + 1] if index + 1 < len(digests) else None
         files[f"{digest_pages[digest.name]}.md"] = digest_template.render(
             digest=digest, papers=[knowledge.papers[pid] for pid in digest.paper_ids],
-            previous=digests[index - 1] if index > 0 else None,
-            following=digests[index + 1] if index + 1 < len(digests) else None,
-            digest_pages=digest_pages)
+            older=(older.title, digest_pages[older.name]) if older else None,
+            newer=(newer.title, digest_pages[newer.name]) if newer else None,
+            topic_names=topic_zh)
+    months = months_of(knowledge)  # newest first
+    digests_by_month: dict[str, list[DigestInfo]] = {}
+    for digest in digests:
+        digests_by_month.setdefault(digest.date[:7], []).append(digest)
+    shown = list(reversed(digests))[:layout.DIGESTS_LISTED]
+    shown_names = {digest.name for digest in shown}
     files["digests/index.md"] = env.get_template("digests_index.md.jinja").render(
-        digests=digests, digest_pages=digest_pages)
+        digests=digests, shown=shown, count=len(digests), digest_pages=digest_pages,
+        older_months=[(month, len(digests_by_month[month])) for month in months
+                      if any(d.name not in shown_names for d in digests_by_month.get(month, ()))])
 
-    months = months_of(knowledge)
-    month_papers = {month: newest_first([p for p in knowledge.papers.values() if p.month == month])
-                    for month in months}
+    month_papers: dict[str, list[EnrichedPaper]] = {month: [] for month in months}
+    for item in knowledge.papers.values():
+        month_papers[item.month].append(item)
     month_counts = [(month, len(month_papers[month])) for month in months]
     month_template = env.get_template("month.md.jinja")
-    for index, month in enumerate(months):  # newest first: "previous" is the newer month
-        files[f"{layout.month_docname(month)}.md"] = month_template.render(
-            month=month, papers=month_papers[month],
-            previous=months[index + 1] if index + 1 < len(months) else None,
-            following=months[index - 1] if index > 0 else None)
+    for index, month in enumerate(months):
+        older_month = months[index + 1] if index + 1 < len(months) else None
+        newer_month = months[index - 1] if index > 0 else None
+        docname = layout.month_docname(month)
+        month_listing = listing(docname, month_papers[month])
+        files[f"{docname}.md"] = month_template.render(
+            month=month, listing=month_listing, digests=digests_by_month.get(month, []),
+            digest_pages=digest_pages, topic_names=topic_zh,
+            older=(older_month, layout.month_docname(older_month)) if older_month else None,
+            newer=(newer_month, layout.month_docname(newer_month)) if newer_month else None)
+        _render_archive(env, month_listing, month, topic_zh, files)
     files[f"{layout.MONTHS}/index.md"] = env.get_template("months_index.md.jinja").render(
         months=month_counts)
 
     latest = digests[-1] if digests else None
     files["index.md"] = env.get_template("index.md.jinja").render(
         latest=latest, latest_papers=[knowledge.papers[pid] for pid in latest.paper_ids] if latest else [],
-        earlier=list(reversed(digests[:-1])), digest_pages=digest_pages, topic_names=topic_zh,
+        earlier=list(reversed(digests[:-1]))[:layout.HOME_DIGESTS], digest_pages=digest_pages,
+        topic_names=topic_zh,
         topics=sorted(((t, topic_counts[t.slug]) for t in used_topics), key=lambda tc: -tc[1]),
-        months=month_counts,
+        months=month_counts[:layout.HOME_MONTHS], feed_digests=layout.FEED_DIGESTS,
         counts={"papers": len(knowledge.papers), "topics": len(used_topics),
                 "digests": len(digests), "months": len(months)})
 
-    term_papers = {term.term: [p for p in knowledge.papers.values() if term.term in p.terms]
-                   for term in glossary.terms}
-    ordered = sorted(glossary.terms, key=lambda term: term.term.casefold())
-    groups: dict[str, list[object]] = {}
-    for term in ordered:
-        groups.setdefault(term.term[0].upper(), []).append(term)
-    names = {term.term: _other_names(term.term, term.term_zh, list(term.aliases))
-             for term in ordered}
-    files["glossary.md"] = env.get_template("glossary.md.jinja").render(
-        terms=ordered, groups=list(groups.items()), names=names,
-        term_papers={term: newest_first(items) for term, items in term_papers.items()})
-    files["bibliography.md"] = env.get_template("bibliography.md.jinja").render()
+    _render_glossary(env, knowledge, topic_zh, files)
+    pages = bibliography_pages(list(knowledge.papers.values()), layout.BIBLIOGRAPHY)
+    files[f"{layout.BIBLIOGRAPHY}.md"] = env.get_template("bibliography.md.jinja").render(
+        pages=pages, count=len(knowledge.papers))
+    if len(pages) > 1:
+        page_template = env.get_template("bibliography_page.md.jinja")
+        for index, page in enumerate(pages):
+            files[f"{page.docname}.md"] = page_template.render(
+                page=page, older=_span_link(pages[index - 1] if index > 0 else None),
+                newer=_span_link(pages[index + 1] if index + 1 < len(pages) else None))
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
     files.update(render_exports(knowledge, used_topics, entries))
     files.update(render_papers_json(knowledge, digest_pages))
     return files
+
+
+def _render_topics(env: jinja2.Environment, knowledge: Knowledge, topic_zh: dict[str, str],
+                   files: dict[str, str]) -> None:
+    used_topics = [t for t in knowledge.taxonomy.topics if papers_of_topic(knowledge, t.slug)]
+    topic_template = env.get_template("topic.md.jinja")
+    for topic in used_topics:
+        docname = layout.topic_docname(topic.slug)
+        topic_listing = listing(docname, papers_of_topic(knowledge, topic.slug))
+        primary = {item.arxiv_id for item in primary_papers_of_topic(knowledge, topic.slug)}
+        # Each paper page is in the toctree of its first topic: the head, or its archive page.
+        files[f"{docname}.md"] = topic_template.render(
+            topic=topic, listing=topic_listing, topic_names=topic_zh,
+            primary=[item for item in chronological(topic_listing.papers) if item.arxiv_id in primary])
+        _render_archive(env, topic_listing, f"{topic.name} · {topic.name_zh}", topic_zh, files,
+                        primary=primary)
+    files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(
+        topics=used_topics, counts={t.slug: len(papers_of_topic(knowledge, t.slug)) for t in used_topics})
+
+
+def _render_archive(env: jinja2.Environment, paper_listing: Listing, title: str,
+                    topic_zh: dict[str, str], files: dict[str, str],
+                    primary: set[str] | frozenset[str] = frozenset()) -> None:
+    """The archive pages of a head page (none when the head lists every paper)."""
+    template = env.get_template("archive.md.jinja")
+    for page in paper_listing.pages:
+        newer, older = paper_listing.neighbours(page)
+        files[f"{page.docname}.md"] = template.render(
+            title=title, page=page, head=paper_listing.docname,
+            topic_names=topic_zh, older=_span_link(older), newer=_span_link(newer),
+            toctree=[item for item in reversed(page.papers) if item.arxiv_id in primary])
+
+
+def _span_link(page: ArchivePage | None) -> tuple[str, str] | None:
+    """An arrow's text and target: the page's number, not its dates, which change while a page
+    is the newest (its neighbours would be re-read with it)."""
+    return (f"第 {page.number} 页 · page {page.number}", page.docname) if page else None
+
+
+def _render_glossary(env: jinja2.Environment, knowledge: Knowledge, topic_zh: dict[str, str],
+                     files: dict[str, str]) -> None:
+    """The glossary (every term, with a count) and a page per term that papers use."""
+    glossary = knowledge.glossary
+    term_papers: dict[str, list[EnrichedPaper]] = {term.term: [] for term in glossary.terms}
+    for item in knowledge.papers.values():
+        for name in item.terms:
+            term_papers[name].append(item)
+    ordered = sorted(glossary.terms, key=lambda term: term.term.casefold())
+    groups: dict[str, list[object]] = {}
+    for term in ordered:
+        groups.setdefault(term.term[0].upper(), []).append(term)
+    names = {term.term: _other_names(term.term, term.term_zh, list(term.aliases)) for term in ordered}
+    term_pages = dict(zip((term.term for term in ordered), term_slugs([t.term for t in ordered]),
+                          strict=True))
+    files["glossary.md"] = env.get_template("glossary.md.jinja").render(
+        terms=ordered, groups=list(groups.items()), names=names, term_pages=term_pages,
+        counts={term: len(items) for term, items in term_papers.items()})
+    template = env.get_template("term.md.jinja")
+    for term in ordered:
+        if not term_papers[term.term]:
+            continue
+        term_listing = listing(term_pages[term.term], term_papers[term.term])
+        files[f"{term_pages[term.term]}.md"] = template.render(
+            term=term, names=names[term.term], listing=term_listing, topic_names=topic_zh)
+        _render_archive(env, term_listing, f"{term.term} · {term.term_zh}", topic_zh, files)
+
+
+def term_slugs(terms: list[str]) -> list[str]:
+    """``terms/<slug>`` docnames: lower-case ASCII words joined by ``-``, unique in the glossary."""
+    taken: set[str] = set()
+    docnames = []
+    for term in terms:
+        base = re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-")
+        if not base.isascii() or not base:
+            base = "term-" + hashlib.sha256(term.encode()).hexdigest()[:8]
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        docnames.append(layout.term_docname(slug))
+    return docnames
 
 
 def _other_names(term: str, term_zh: str, aliases: list[str]) -> list[str]:

@@ -13,11 +13,13 @@
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pybtex.database import Entry
@@ -188,6 +190,8 @@ class IndexedBibtexDomain(BibtexDomain):
 
     def env_updated(self) -> Iterable[str]:
         self._by_key: dict[str, list[tuple[int, Citation]]] | None = None  # citations change here
+        self._cited_by: dict[str, set[str]] | None = None
+        self._entries: dict[tuple[Path, ...], dict[str, tuple[int, Entry]]] = {}
         return super().env_updated()
 
     def resolve_xref(  # type: ignore[override]  # upstream's returns an inline, not a reference
@@ -209,10 +213,16 @@ class IndexedBibtexDomain(BibtexDomain):
 
     def get_filtered_entries(self, bibliography_key: BibliographyKey) -> Iterator[tuple[str, Entry]]:
         bibliography = self.bibliographies[bibliography_key]
-        cited_by: dict[str, set[str]] = {}
-        for reference in self.citation_refs:
-            for target in reference.targets:
-                cited_by.setdefault(target.key, set()).add(reference.docname)
+        if _is_false(bibliography.filter_):
+            # Only the listed keys (the bibliography's pages, render/listings.py): looked up, in
+            # the bib file's order, instead of every entry of the site run through the filter.
+            entries = self._entries_by_key(bibliography.bibfiles)
+            listed = sorted((entries[key] for key in set(bibliography.keys) if key in entries),
+                            key=lambda pair: pair[0])
+            for _, entry in listed:
+                yield bibliography.keyprefix + entry.key, entry
+            return
+        cited_by = self._citing_pages()
         for entry in self.get_entries(bibliography.bibfiles):
             key = bibliography.keyprefix + entry.key
             cited_docnames = cited_by.get(key, set())
@@ -227,6 +237,32 @@ class IndexedBibtexDomain(BibtexDomain):
                 success = bool(cited_docnames)
             if success or entry.key in bibliography.keys:
                 yield key, entry
+
+    def _citing_pages(self) -> dict[str, set[str]]:
+        """key -> the pages citing it, collected once per build."""
+        cited_by = getattr(self, "_cited_by", None)
+        if cited_by is None:
+            cited_by = self._cited_by = {}
+            for reference in self.citation_refs:
+                for target in reference.targets:
+                    cited_by.setdefault(target.key, set()).add(reference.docname)
+        return cited_by
+
+    def _entries_by_key(self, bibfiles: list[Path]) -> dict[str, tuple[int, Entry]]:
+        cache: dict[tuple[Path, ...], dict[str, tuple[int, Entry]]] = self.__dict__.setdefault("_entries", {})
+        files = tuple(bibfiles)
+        if files not in cache:
+            cache[files] = {}
+            for position, entry in enumerate(self.get_entries(bibfiles)):
+                cache[files].setdefault(entry.key, (position, entry))
+        return cache[files]
+
+
+def _is_false(tree: ast.AST) -> bool:
+    """Whether a parsed :filter: is the constant ``False``."""
+    body = tree.body if isinstance(tree, ast.Module) else []
+    return (len(body) == 1 and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant) and body[0].value.value is False)
 
 
 class IndexedBibliographyTransform(BibliographyTransform):

@@ -1,8 +1,11 @@
 """The Atom feed (``feed.xml``) and the sitemap (``sitemap.xml``), at the end of a build.
 
-* The feed: one entry per digest, newest first, its papers listed; made with
-  feedgen from ``papers.json`` (which the converter writes), because links in a
-  feed must be absolute and only Sphinx knows the site's address (``html_baseurl``).
+* The feed: one entry per digest, the newest ``FEED_DIGESTS`` by date, newest
+  first, its papers listed; made with feedgen from ``papers.json`` (which the
+  converter writes), because links in a feed must be absolute and only Sphinx
+  knows the site's address (``html_baseurl``).
+* A feed per topic (``topics/<slug>.xml``): one entry per paper, its newest
+  ``TOPIC_FEED_PAPERS``.  Every feed stays the same size as the site grows.
 * The sitemap: every page of the site (the sitemaps.org format).  Not
   sphinx-sitemap: it lists the pages written by the current build only, so after
   an incremental build the sitemap lost every page that was not rewritten; and
@@ -25,21 +28,24 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..files.write import write_if_changed
-from ..layout import EXPORT_DIR, FEED, PAPERS_JSON, SITEMAP
+from ..layout import (
+    EXPORT_DIR,
+    FEED,
+    FEED_DIGESTS,
+    PAPERS_JSON,
+    SITEMAP,
+    TOPIC_FEED_PAPERS,
+    TOPICS,
+    topic_feed,
+)
 
 
 def render_feed(data: dict[str, Any], base_url: str, title: str) -> str:
     base = base_url.rstrip("/") + "/"
     papers = {paper["id"]: paper for paper in data["papers"]}
-    digests = list(reversed(data["digests"]))  # newest first
-    feed = FeedGenerator()
-    feed.id(base)
-    feed.title(title)
-    feed.subtitle("每期论文摘要 · one entry per digest, with its papers")
-    feed.link(href=base, rel="alternate")
-    feed.link(href=base + FEED, rel="self")
-    feed.language("zh")
-    feed.updated(max((_when(d["date"]) for d in digests), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)))
+    digests = list(reversed(data["digests"]))[:FEED_DIGESTS]  # papers.json lists them oldest first
+    feed = _feed(base, base, base + FEED, title, "每期论文摘要 · one entry per digest, with its papers",
+                 [_when(d["date"]) for d in digests])
     for digest in digests:
         entry = feed.add_entry(order="append")
         entry.id(base + digest["page"])
@@ -51,6 +57,51 @@ def render_feed(data: dict[str, Any], base_url: str, title: str) -> str:
         entry.content(f"<ol>{items}</ol>", type="html")
         entry.summary(f"{digest['title']}: {len(digest['papers'])} 篇论文 · papers")
     return str(feed.atom_str(pretty=True), "utf-8")
+
+
+def render_topic_feeds(data: dict[str, Any], base_url: str, title: str) -> dict[str, str]:
+    """``topics/<slug>.xml`` -> the feed of the topic's newest papers, one entry each."""
+    by_topic: dict[str, list[dict[str, Any]]] = {}
+    for paper in data["papers"]:
+        for topic in paper["topics"]:
+            by_topic.setdefault(topic["slug"], []).append(paper)
+    return {topic_feed(slug): _topic_feed(papers, base_url, title, slug)
+            for slug, papers in sorted(by_topic.items())}
+
+
+def _topic_feed(papers: list[dict[str, Any]], base_url: str, title: str, slug: str) -> str:
+    base = base_url.rstrip("/") + "/"
+    papers = sorted(papers, key=lambda paper: (paper["date"] or paper["month"], paper["id"]),
+                    reverse=True)[:TOPIC_FEED_PAPERS]
+    name = next(t for t in papers[0]["topics"] if t["slug"] == slug)
+    itself = base + topic_feed(slug)
+    feed = _feed(itself, base + f"{TOPICS}/{slug}.html", itself,
+                 f"{title} · {name['name_zh']} · {name['name']}",
+                 f"{name['name_zh']}的最新论文 · the newest papers on {name['name']}",
+                 [_when(paper["date"] or paper["month"]) for paper in papers])
+    for paper in papers:
+        entry = feed.add_entry(order="append")
+        entry.id(base + paper["page"])
+        entry.title(f"{paper['title_zh']} · {paper['title']}")
+        entry.link(href=base + paper["page"])
+        when = _when(paper["date"] or paper["month"])
+        entry.updated(when)
+        entry.published(when)
+        entry.summary(" ".join(paper["abstract"])[:500])
+    return str(feed.atom_str(pretty=True), "utf-8")
+
+
+def _feed(feed_id: str, home: str, itself: str, title: str, subtitle: str,
+          dates: list[dt.datetime]) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.id(feed_id)
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.link(href=home, rel="alternate")
+    feed.link(href=itself, rel="self")
+    feed.language("zh")
+    feed.updated(max(dates, default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)))
+    return feed
 
 
 def _item(paper: dict[str, Any], base: str) -> str:
@@ -86,3 +137,10 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     data = json.loads(source.read_text(encoding="utf-8"))
     base = app.config.html_baseurl or "/"
     write_if_changed(Path(app.outdir) / FEED, render_feed(data, base, app.config.html_title))
+    topic_feeds = render_topic_feeds(data, base, app.config.html_title)
+    for path, text in topic_feeds.items():
+        (Path(app.outdir) / path).parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(Path(app.outdir) / path, text)
+    for stale in (Path(app.outdir) / TOPICS).glob("*.xml"):  # a topic no paper has any more
+        if f"{TOPICS}/{stale.name}" not in topic_feeds:
+            stale.unlink()
