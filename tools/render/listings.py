@@ -1,9 +1,9 @@
 """Lists of papers that stay readable at any size: the newest on a page, the rest in an archive.
 
 A topic, a glossary term or a month can hold thousands of papers.  Its page
-(the *head*) shows how many, and the newest ``LATEST`` as paper items; when it
-holds more, every one of its papers is on exactly one *archive page* of at most
-``PAGE_SIZE`` papers.  Archive pages are cut from the oldest paper on, so that
+(the *head*) lists them all while they fit on one page (``PAGE_SIZE``); past
+that it shows how many and the newest ``LATEST``, and every one of its papers is
+on exactly one *archive page* of at most ``PAGE_SIZE`` papers.  Archive pages are cut from the oldest paper on, so that
 a new digest changes only the newest archive page (or adds one): the pages a
 reader bookmarked keep their papers, and an incremental build re-renders few
 pages.  A reader reaches every paper from the head in two clicks.
@@ -41,7 +41,7 @@ class ArchivePage:
 class Listing:
     docname: str  # the head page
     papers: tuple[EnrichedPaper, ...]  # all of them, newest first
-    pages: tuple[ArchivePage, ...]  # newest first; none when the head shows every paper
+    pages: tuple[ArchivePage, ...]  # newest first; none when the head lists every paper
 
     @property
     def latest(self) -> tuple[EnrichedPaper, ...]:
@@ -62,7 +62,7 @@ def chronological(papers: Sequence[EnrichedPaper]) -> list[EnrichedPaper]:
 def listing(docname: str, papers: Sequence[EnrichedPaper]) -> Listing:
     oldest_first = chronological(papers)
     newest_first = tuple(reversed(oldest_first))
-    if len(oldest_first) <= LATEST:
+    if len(oldest_first) <= max(LATEST, PAGE_SIZE):
         return Listing(docname, newest_first, ())
     pages = [ArchivePage(f"{docname}/{number}", number,
                          tuple(reversed(oldest_first[start:start + PAGE_SIZE])))
