@@ -121,15 +121,22 @@ def test_cite_block_and_downloads(seeds_site):
     single = pybtex.database.parse_file(seeds_site / "papers" / "2503.10622.bib")
     assert list(single.entries) == ["zhu2025transformers"]
     for topic in (seeds_site / "topics").glob("*.bib"):
-        listed = soup(seeds_site / "topics" / f"{topic.stem}.html").select("div.body li")
+        listed = soup(seeds_site / "topics" / f"{topic.stem}.html").select("div.body div.paperkb-card")
         assert len(pybtex.database.parse_file(topic).entries) == len(listed)
 
 
-def test_topic_and_digest_pages_cite_author_year(seeds_site):
-    topic = soup(seeds_site / "topics" / "language-models.html").select_one("div.body").get_text()
-    assert "Zhu et al. (2025)" in " ".join(topic.split())
-    digest = soup(seeds_site / "digests" / "004_ad890f935f0d4d32.html").select_one("div.body").get_text()
-    assert "(Zhu et al., 2025)" in " ".join(digest.split())
+def test_lists_show_authors_as_searches_and_the_full_date(seeds_site):
+    """Topic and digest pages show a paper as every list does: authors, date, id; no citation
+    label glued to the title."""
+    for page in (seeds_site / "topics" / "language-models.html",
+                 seeds_site / "digests" / "004_ad890f935f0d4d32.html"):
+        (card,) = [card for card in soup(page).select("div.body div.paperkb-card")
+                   if "2503.10622" in card.get_text()]
+        searches = [(a.get_text(), a["href"]) for a in card.select("a[href*='search.html']")]
+        assert searches[0] == ("Jiachen Zhu", "../search.html?q=Jiachen%20Zhu"), searches
+        assert len(searches) == 3 and "et al." in card.get_text()
+        assert "2025-03-13 · 2503.10622" in " ".join(card.get_text().split())
+        assert "Zhu et al. (2025)" not in card.get_text()
 
 
 def test_bibliography_lists_authors_and_shortens_long_lists(seeds_site):

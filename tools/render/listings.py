@@ -3,10 +3,10 @@
 A topic, a glossary term or a month can hold thousands of papers.  Its page
 (the *head*) lists them all while they fit on one page (``PAGE_SIZE``); past
 that it shows how many and the newest ``LATEST``, and every one of its papers is
-on exactly one *archive page* of at most ``PAGE_SIZE`` papers.  Archive pages are cut from the oldest paper on, so that
-a new digest changes only the newest archive page (or adds one): the pages a
-reader bookmarked keep their papers, and an incremental build re-renders few
-pages.  A reader reaches every paper from the head in two clicks.
+on exactly one *archive page* of at most ``PAGE_SIZE`` papers.  Archive pages
+are cut from the oldest paper on, so that a new digest changes only the newest
+archive page (or adds one): the pages a reader bookmarked keep their papers, and
+an incremental build re-renders few pages.  A reader reaches every paper from the head in two clicks.
 
 The bibliography is cut the same way, into pages of ``BIBLIOGRAPHY_PAGE_SIZE``
 entries (``refs.bib`` stays whole).
