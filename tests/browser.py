@@ -4,8 +4,9 @@ Used by the browser tests and by ``benchmarks/search_recall.py``.  The site is
 served by ``http.server`` on 127.0.0.1 (an ephemeral port); Chromium is the
 system's (``/usr/bin/chromium``), started headless with the flags below;
 Playwright never downloads a browser here.  A query is typed into the search
-box of ``search.html`` and submitted, as a reader does; the results are read
-from ``#search-results``, the contract of Sphinx's own search page.
+box of ``search.html`` (the top bar's, the page's only one) and submitted, as a
+reader does; the results are read from ``#search-results``, the contract of
+Sphinx's own search page.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ class SearchPage:
         """Type ``query`` into search.html's box, submit, and return the results in order."""
         page = self.page
         page.goto(f"{self.base_url}/search.html")
-        box = page.locator('div.body form input[name="q"]')
+        box = page.locator('form[role="search"] input[name="q"]')
         box.click()
         box.press_sequentially(query)
         with page.expect_navigation():

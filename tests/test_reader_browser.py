@@ -1,5 +1,6 @@
-"""The site as a reader sees it, in headless Chromium: a phone at 390 px, dark mode,
-formulas offline, search honesty and the glossary in the search."""
+"""The site as a reader sees it, in headless Chromium: a phone at 390 px (pages that end
+with their content, the navigation and previous/next usable, tap targets of 24 px), dark
+mode, formulas offline, search honesty and the glossary in the search."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ PAGES = {
     "search": "search.html?q=%E8%A7%86%E9%A2%91%E7%94%9F%E6%88%90",
 }
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +69,109 @@ def test_phone_layout(chromium_browser, site_url, name):
         assert float(copy.evaluate("b => getComputedStyle(b).opacity")) >= 0.5
         assert copy.is_visible()
     assert not errors, errors
+    context.close()
+
+
+# Where a page's content ends (its text, previous/next, the navigation block) and whether
+# the navigation and previous/next are laid out: a float that outgrew its bar once squeezed
+# the sidebar to 0 px, its links a character wide, and left 2,000 px of blank page.
+_ENDS = """() => {
+  const box = (element) => element.getBoundingClientRect();
+  const bottom = (selector) => Math.max(0, ...[...document.querySelectorAll(selector)]
+    .filter((element) => element.getClientRects().length)
+    .map((element) => box(element).bottom + window.scrollY));
+  const bar = document.querySelector('div.related.bottom');
+  const nav = document.querySelector('div.sphinxsidebar ul.paperkb-sitenav');
+  const outside = (link) => {  // the link's box, or its text overflowing it
+    const a = box(link), b = box(bar);
+    return a.top < b.top - 0.5 || a.bottom > b.bottom + 0.5
+      || a.left < b.left - 0.5 || a.right > b.right + 0.5 || link.scrollWidth > link.clientWidth + 1;
+  };
+  return {
+    height: document.documentElement.scrollHeight,
+    content: Math.max(bottom('div.body'), bottom('div.related.bottom'), bottom('ul.paperkb-sitenav')),
+    sidebar: box(document.querySelector('div.sphinxsidebar')).width,
+    nav: box(nav).height,
+    links: [...nav.querySelectorAll('a')].map((a) => [a.textContent, box(a).width, box(a).height]),
+    outside: [...document.querySelectorAll('nav#rellinks a')].filter(outside)
+      .map((a) => a.textContent.slice(0, 40)),
+  };
+}"""
+
+
+def _check_page_ends_with_its_content(page, name: str) -> None:
+    ends = page.evaluate(_ENDS)
+    blank = ends["height"] - ends["content"]
+    assert blank < PHONE["height"], f"{name}: {blank:.0f}px of blank page after the content"
+    # The navigation block: as wide as the page, its links on one line each.
+    assert ends["sidebar"] >= 300, f"{name}: the navigation is {ends['sidebar']:.0f}px wide"
+    assert ends["nav"] < 400, f"{name}: the navigation is {ends['nav']:.0f}px tall"
+    squeezed = [link for link in ends["links"] if link[1] < 30 or link[2] > 48]
+    assert not squeezed, f"{name}: navigation links squeezed: {squeezed}"
+    # Previous/next wrap inside their bar.
+    assert not ends["outside"], f"{name}: previous/next links outside their bar: {ends['outside']}"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_phone_page_ends_with_its_content(chromium_browser, site_url, name):
+    """At 390 px no page scrolls on past its content; the navigation and previous/next stay usable."""
+    context, page, errors = _page(chromium_browser, viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto(f"{site_url}/{PAGES[name]}")
+    page.wait_for_load_state("load")
+    _check_page_ends_with_its_content(page, name)
+    assert not errors, errors
+    context.close()
+
+
+# Pages next to a paper whose title is 18,000 characters long: their previous/next bar holds it.
+HOSTILE_PAGES = ["papers/2503.99201.html", "papers/2503.99204.html", "topics/other.html"]
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site):
+    with serve(hostile_site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", HOSTILE_PAGES)
+def test_phone_page_with_a_long_neighbour_title(chromium_browser, hostile_url, path):
+    context, page, errors = _page(chromium_browser, viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto(f"{hostile_url}/{path}")
+    page.wait_for_load_state("load")
+    assert page.locator("nav#rellinks a").count() >= 1, path
+    _check_page_ends_with_its_content(page, path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path}: {overflow}px wider than the screen"
+    assert not errors, errors
+    context.close()
+
+
+# What a reader taps, and how tall it must be: 24 px is WCAG 2.2's minimum target size (2.5.8);
+# a topic chip is about 32 px on a phone, and not much more, so that card lists stay compact.
+_TARGETS = ["ul.paperkb-chips a", "div.paperkb-topic-cards a", "ul.paperkb-sitenav a",
+            "nav#rellinks a", "nav.paperkb-topnav a", "button.paperkb-theme-toggle"]
+_HEIGHTS = """selectors => Object.fromEntries(selectors.map((selector) => [selector,
+  [...document.querySelectorAll(selector)].filter((element) => element.getClientRects().length)
+    .map((element) => element.getBoundingClientRect().height)]))"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_tap_targets_are_at_least_24px_tall(chromium_browser, site_url, viewport):
+    phone = viewport is PHONE
+    context, page, _ = _page(chromium_browser, viewport=viewport, has_touch=phone, is_mobile=phone)
+    for path in (PAGES["home"], PAGES["paper"]):
+        page.goto(f"{site_url}/{path}")
+        heights = page.evaluate(_HEIGHTS, _TARGETS)
+        if path == PAGES["home"]:
+            assert len(heights["ul.paperkb-chips a"]) >= 20 and heights["div.paperkb-topic-cards a"]
+        for selector, found in heights.items():
+            small = [round(height, 1) for height in found if height < 24]
+            assert not small, f"{path} at {viewport['width']}px: {selector} only {small} px tall"
+        chips = heights["ul.paperkb-chips a"]
+        if chips:
+            assert max(chips) <= 40, f"chips {max(chips):.1f}px tall"
+            if phone:
+                assert min(chips) >= 28, f"chips {min(chips):.1f}px tall on a phone"
     context.close()
 
 

@@ -253,3 +253,67 @@ def test_a_query_is_cut_at_200_characters_not_inside_a_word(searcher):
     assert shorten("😀" * 300) == "😀" * 200  # characters, not UTF-16 units: no half emoji
     assert shorten("x " * 99 + "reinforcement learning") == "x " * 99  # not "re"
     assert shorten("a" * 300) == "a" * 200  # one word: cut
+
+
+def test_the_search_page_has_one_search_box(searcher):
+    """The top bar's, as on every page: it holds the query, and is ready for typing without one."""
+    page = searcher.page
+    page.goto(f"{searcher.base_url}/search.html")
+    boxes = page.locator('input[name="q"]')
+    assert boxes.count() == 1
+    assert page.evaluate("document.activeElement.closest('header.paperkb-top form') !== null")
+    searcher.open("q=" + quote("DyT"))
+    assert boxes.count() == 1 and page.locator('header.paperkb-top input[name="q"]').input_value() == "DyT"
+
+
+def test_the_count_agrees_with_the_note(searcher):
+    """Pages matching every word are counted apart from those matching only some."""
+    results = searcher.search("量子计算")
+    summary, note = _summary(searcher), searcher.page.inner_text("#paperkb-missing")
+    assert "没有找到「量子」" in note and results
+    assert "没有页面匹配全部词语" in summary and "no page matches every word" in summary, summary
+    assert f"{len(results)} 个页面只匹配其中一部分" in summary, summary
+    assert f"{len(results)} pages match only some" in summary, summary
+    assert "匹配搜索条件的有" not in summary and "matching the search query" not in summary
+    # Some pages match every word, others only some: both counts, adding up to the results.
+    results = searcher.search("GRPO 视频推理")
+    both = re.search(r"(\d+) 个页面匹配全部词语，另有 (\d+) 个页面只匹配其中一部分", _summary(searcher))
+    assert both, _summary(searcher)
+    assert int(both[1]) >= 1 and int(both[1]) + int(both[2]) == len(results)
+    # Every result matches every word: Sphinx's own sentence says how many.
+    results = searcher.search("视频生成")
+    assert f"匹配搜索条件的有 {len(results)} 个页面" in _summary(searcher)
+
+
+def _highlights(page) -> int:
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)  # sphinx_highlight.js highlights 10 ms after DOMContentLoaded
+    return page.locator("span.highlighted").count()
+
+
+def test_search_words_are_highlighted_on_the_result_opened_only(searcher):
+    """The result a reader opens shows the words, with a button (or Escape) that hides them;
+    no other page does: not the next one, nor one opened from the search page otherwise."""
+    page = searcher.page
+    note = page.locator("p.paperkb-highlight-note")
+    for hide in ("button", "Escape"):
+        searcher.search("DyT")
+        page.locator("#search-results ul.search li > a").first.click()
+        assert _highlights(page) >= 1
+        note.wait_for(timeout=5_000)
+        assert "DyT" in note.inner_text() or "dyt" in note.inner_text()
+        assert "highlight" not in page.url  # a reload or a copied address does not carry them
+        if hide == "button":
+            note.locator("button").click()
+        else:
+            page.keyboard.press("Escape")
+        assert page.locator("span.highlighted").count() == 0 and note.count() == 0, hide
+    page.locator("nav#rellinks a").last.click()
+    assert _highlights(page) == 0 and note.count() == 0
+    searcher.search("模型")
+    page.locator("header.paperkb-top a.paperkb-brand").click()  # the home page says 模型 often
+    assert "模型" in page.inner_text("div.body")
+    assert _highlights(page) == 0 and note.count() == 0
+    searcher.search("DyT")  # and the result itself, opened otherwise than from the results
+    page.goto(f"{searcher.base_url}/papers/2503.10622.html")
+    assert _highlights(page) == 0 and note.count() == 0

@@ -33,12 +33,19 @@
  * - Substring hits (an index term containing the query term) count only when
  *   the term has no whole-term hit anywhere, so "vla" never ranks a page by
  *   "vladimir" above the pages that say VLA.
- * - Honesty: a query term that matches nothing is named in the summary.
+ * - Honesty: the summary counts the pages matching every query term apart
+ *   from those matching only some, and a term that matches nothing is named
+ *   beneath it.
  * - Showing: each result links to its page, shows the paper's Chinese and
  *   English titles (both are in the index) and, once the result scrolls into
  *   view, a snippet of the page's abstract around the first query word.
  *   The first results are shown with their titles; further down, titles
  *   arrive as the results scroll into view.
+ * - Highlighting: opening a result (a click, a middle click) notes in
+ *   localStorage the query words and the page they are for; paperkb.js hands
+ *   them to sphinx_highlight.js on that page only, with a button to hide
+ *   them.  Sphinx's own search stores the words for whatever page opens next,
+ *   and the links stay clean (no ?highlight= to copy or bookmark).
  */
 "use strict";
 
@@ -51,6 +58,7 @@ const PaperSearch = (() => {
   const ARXIV_ID = /\b(\d{4}\.\d{4,5})(?:v\d+)?\b/g; // a versioned id finds its paper
   const SHOWN_AT_ONCE = 20; // results shown with their titles before the search is "finished"
   const LONGEST_QUERY = 200; // characters searched; the summary says when a query was cut
+  const HIGHLIGHT = "paperkb-highlight"; // localStorage: {page, words} of the result opened (paperkb.js)
 
   let vocabulary = null;
 
@@ -380,6 +388,15 @@ const PaperSearch = (() => {
     item.dataset.doc = result.doc;
     const link = item.appendChild(document.createElement("a"));
     link.href = docName + DOCUMENTATION_OPTIONS.LINK_SUFFIX;
+    const remember = () => {
+      try {
+        localStorage.setItem(HIGHLIGHT, JSON.stringify({ page: link.href, words: words.join(" ") }));
+      } catch (error) {
+        // private mode: the page opens without highlighting
+      }
+    };
+    link.addEventListener("click", remember);
+    link.addEventListener("auxclick", remember);
     link.dataset.score = result.score.toFixed(2);
     link.textContent = docName.split("/").pop(); // until its titles arrive
     item.dataset.page = contentRoot + docName + DOCUMENTATION_OPTIONS.FILE_SUFFIX;
@@ -439,7 +456,6 @@ const PaperSearch = (() => {
     const words = [
       ...new Set(searchTerms.flatMap((term) => (term.shown ? term.shown.map((t) => t.word) : [term.word]))),
     ];
-    localStorage.setItem("sphinx_highlight_terms", words.join(" "));
     const results = searchTerms.length ? await rank(searchTerms) : [];
     const items = results.map((result) => show(result, words));
     await Promise.all(items.slice(0, SHOWN_AT_ONCE).map(fill));
@@ -450,16 +466,38 @@ const PaperSearch = (() => {
     Search.stopPulse();
     Search.title.innerText = _("Search Results");
     explainMissing(searchTerms);
-    const finished = results.length
-      ? Documentation.ngettext(
-          "Search finished, found one page matching the search query.",
-          "Search finished, found ${resultCount} pages matching the search query.",
-          results.length,
-        ).replace("${resultCount}", results.length)
-      : Documentation.gettext(
-          "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.",
-        );
+    const finished = summary(results, searchTerms.length);
     Search.status.innerText = shortened === null ? finished : `${finished} ${SHORTENED}`;
+  };
+
+  const pages = (count, verb) => `${count} ${count === 1 ? "page" : "pages"} ${verb}${count === 1 ? "es" : ""}`;
+
+  /**
+   * How many pages match: Sphinx's sentence when every result matches every
+   * query term, else the pages matching all of them and those matching only some.
+   */
+  const summary = (results, termCount) => {
+    if (!results.length)
+      return Documentation.gettext(
+        "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.",
+      );
+    const all = results.filter((result) => result.matched === termCount).length;
+    const some = results.length - all;
+    if (!some)
+      return Documentation.ngettext(
+        "Search finished, found one page matching the search query.",
+        "Search finished, found ${resultCount} pages matching the search query.",
+        all,
+      ).replace("${resultCount}", all);
+    if (!all)
+      return (
+        `搜索完成：没有页面匹配全部词语，${some} 个页面只匹配其中一部分。` +
+        ` Search finished: no page matches every word; ${pages(some, "match")} only some of them.`
+      );
+    return (
+      `搜索完成：${all} 个页面匹配全部词语，另有 ${some} 个页面只匹配其中一部分。` +
+      ` Search finished: ${pages(all, "match")} every word; ${some} more only some of them.`
+    );
   };
 
   const query = (query) =>
@@ -477,3 +515,9 @@ const PaperSearch = (() => {
 
 // Sphinx's search page calls Search.query once the index is loaded.
 Search.query = PaperSearch.query;
+
+// Without a query, the search page's one box (in the top bar) is ready for typing.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.querySelector('form[role="search"] input[name="q"]');
+  if (box && !new URLSearchParams(window.location.search).get("q")) box.focus();
+});
