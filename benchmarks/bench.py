@@ -97,6 +97,7 @@ class Row:
     largest_paper_page: int = 0
     site_bytes: int = 0
     first_search_gzip: int = 0
+    largest_pages: dict[str, tuple[int, str]] = field(default_factory=dict)  # kind -> (bytes, page)
 
 
 def sphinx(project: Path, seeds: Path, out: Path, *options: str, ours: bool = True,
@@ -157,6 +158,7 @@ def measure(n: int, base: Path) -> Row:
     seeds.mkdir()
     for digest in digests[:-1]:
         shutil.copy2(digest, seeds)
+    shutil.copy2(corpus / "metadata.toml", seeds)  # authors and dates, as `make metadata` gives
 
     def project(name: str) -> Path:
         copy = copy_project(base / name)
@@ -176,6 +178,7 @@ def measure(n: int, base: Path) -> Row:
     pages = sorted(p.stat().st_size for p in (site / layout.PAPERS).glob("*.html"))
     row.median_paper_page, row.largest_paper_page = int(statistics.median(pages)), pages[-1]
     row.site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    row.largest_pages = largest_pages(site)
     row.first_search_gzip = first_search_bytes(site)
 
     # Bare Sphinx on a copy of the pages our converter generated.
@@ -204,6 +207,37 @@ def measure(n: int, base: Path) -> Row:
 
     row.clean_parallel = sphinx(project("parallel"), seeds, base / "out-parallel", "-j", "auto")
     return row
+
+
+def page_kind(path: str) -> str:
+    """``topics/<slug>.html`` -> ``topics/*``, ``topics/<slug>/<n>.html`` -> ``topics/*/*``."""
+    parts = path.split("/")
+    if len(parts) == 1 or parts[-1] == "index.html":
+        return path
+    return "/".join(parts[:1] + ["*"] * (len(parts) - 1))
+
+
+def largest_pages(site: Path) -> dict[str, tuple[int, str]]:
+    """The largest HTML page of each kind, and the feed."""
+    largest: dict[str, tuple[int, str]] = {}
+    for page in [*site.rglob("*.html"), site / layout.FEED]:
+        name = page.relative_to(site).as_posix()
+        kind, size = page_kind(name), page.stat().st_size
+        if size > largest.get(kind, (0, ""))[0]:
+            largest[kind] = (size, name)
+    return dict(sorted(largest.items()))
+
+
+def pages_table(rows: list[Row]) -> str:
+    """Largest page of each kind, per corpus size (KiB)."""
+    kinds = sorted({kind for r in rows for kind in r.largest_pages})
+    head = "| page kind | " + " | ".join(f"{r.papers:,} papers" for r in rows) + " |"
+    lines = [head, "|" + " --- |" * (len(rows) + 1)]
+    for kind in kinds:
+        cells = [f"{r.largest_pages[kind][0] / 1024:.1f} KiB" if kind in r.largest_pages else "–"
+                 for r in rows]
+        lines.append(f"| `{kind}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _ratio(part: Build | None, whole: Build | None) -> str:
@@ -254,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measuring {n:,} papers...", file=sys.stderr, flush=True)
             rows.append(measure(n, Path(tmp)))
         print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
-    text = table(rows)
+    text = table(rows) + "\n\nLargest page of each kind:\n\n" + pages_table(rows)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.md").write_text(text + "\n", encoding="utf-8")
