@@ -159,7 +159,7 @@ def test_the_bibliography_and_tooltips_show_braces_and_dollars_as_characters(hos
     page = soup(hostile_site / "bibliography.html")
     assert any(shown in item.get_text(" ") for item in page.select("div.citation, dd, p")), shown
     assert "textbraceleft" not in page.get_text() and "\\$" not in page.get_text()
-    tooltips = [a["title"] for a in soup(hostile_site / "digests" / "101_injection.html").find_all(
+    tooltips = [a["title"] for a in soup(paper_page(hostile_site, "2503.99003")).find_all(
         "a", title=True) if "99003" in a["title"]]
     assert tooltips and all(shown in title for title in tooltips), tooltips
 

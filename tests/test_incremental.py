@@ -110,6 +110,7 @@ def test_adding_a_digest_rereads_only_what_it_changes(tmp_path):
     from benchmarks.synthetic import write_corpus, write_knowledge
     from tools import layout
     from tools.pipeline import check
+    from tools.render.pages import term_docnames
 
     digests = write_corpus(tmp_path / "corpus", 225, per_digest=25)
     seeds = tmp_path / "seeds"
@@ -132,11 +133,15 @@ def test_adding_a_digest_rereads_only_what_it_changes(tmp_path):
     entered = {pid for pid in before.papers if after.papers[pid].related != before.papers[pid].related}
     months = months_of(after)
     new_months = {months.index(after.papers[pid].month) for pid in new}
+    term_pages = term_docnames(after.glossary)
     listing = {"index", "glossary", "bibliography", f"{layout.DIGESTS}/index", f"{layout.MONTHS}/index",
                f"{layout.TOPICS}/index", f"{layout.DIGESTS}/{digests[-1].stem}",
                f"{layout.DIGESTS}/{digests[-2].stem}",
                *(layout.month_docname(month) for at in new_months for month in months[max(at - 1, 0):at + 2]),
-               *(layout.topic_docname(slug) for pid in new for slug in after.papers[pid].topics)}
+               *(layout.topic_docname(slug) for pid in new for slug in after.papers[pid].topics),
+               *(term_pages[term] for pid in new for term in after.papers[pid].terms)}
+    # ...and the archive pages of those lists (render/listings.py), when they have any
+    listing |= {name for name in read if name.rpartition("/")[0] in listing}
     papers_read = {name for name in read if name.startswith(f"{layout.PAPERS}/")}
     assert papers_read == {after.papers[pid].page for pid in new | entered}
     assert read - papers_read <= listing

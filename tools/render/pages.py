@@ -277,8 +277,7 @@ def _render_glossary(env: jinja2.Environment, knowledge: Knowledge, topic_zh: di
     for term in ordered:
         groups.setdefault(term.term[0].upper(), []).append(term)
     names = {term.term: _other_names(term.term, term.term_zh, list(term.aliases)) for term in ordered}
-    term_pages = dict(zip((term.term for term in ordered), term_slugs([t.term for t in ordered]),
-                          strict=True))
+    term_pages = term_docnames(glossary)
     files["glossary.md"] = env.get_template("glossary.md.jinja").render(
         terms=ordered, groups=list(groups.items()), names=names, term_pages=term_pages,
         counts={term: len(items) for term, items in term_papers.items()})
@@ -290,6 +289,12 @@ def _render_glossary(env: jinja2.Environment, knowledge: Knowledge, topic_zh: di
         files[f"{term_pages[term.term]}.md"] = template.render(
             term=term, names=names[term.term], listing=term_listing, topic_names=topic_zh)
         _render_archive(env, term_listing, f"{term.term} · {term.term_zh}", topic_zh, files)
+
+
+def term_docnames(glossary: Glossary) -> dict[str, str]:
+    """term -> the docname of its page, for every term of the glossary (A-Z decides ties)."""
+    ordered = sorted((term.term for term in glossary.terms), key=str.casefold)
+    return dict(zip(ordered, term_slugs(ordered), strict=True))
 
 
 def term_slugs(terms: list[str]) -> list[str]:

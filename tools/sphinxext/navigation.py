@@ -59,10 +59,12 @@ def _citations(env: BuildEnvironment) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for citation in domain.citations:
         entry = citation.formatted_entry
-        # What a page citing it shows: the link target, the author-year text and the
-        # tooltip; the bibliography page also shows the entry's label ([12]), which
-        # moves whenever entries are added before it.
-        text = f"{citation.key}|{citation.citation_id}|{entry.text.render(_PLAIN_TEXT)}"
+        # What a page citing it shows: the link target (the bibliography page holding it,
+        # which changes as the bibliography grows into pages, and the anchor), the
+        # author-year text and the tooltip; the bibliography page also shows the entry's
+        # label ([12]), which moves whenever entries are added before it.
+        text = (f"{citation.key}|{citation.bibliography_key.docname}|{citation.citation_id}|"
+                f"{entry.text.render(_PLAIN_TEXT)}")
         formatted[citation.key] = text
         result.setdefault(citation.bibliography_key.docname, []).append(f"{entry.label}|{text}")
     for reference in domain.citation_refs:
