@@ -7,11 +7,6 @@ import re
 from ..enrich import EnrichedPaper, Knowledge
 
 
-def newest_first(items: list[EnrichedPaper]) -> list[EnrichedPaper]:
-    """Papers by date, newest first (then by id, newest first)."""
-    return sorted(items, key=lambda p: (p.date_text, p.arxiv_id), reverse=True)
-
-
 def months(knowledge: Knowledge) -> list[str]:
     """Every month that has papers or digests, newest first."""
     digest_months = {d.date[:7] for d in knowledge.digests if re.fullmatch(r"\d{4}-\d{2}", d.date[:7])}
@@ -28,5 +23,11 @@ def papers_of_topic(knowledge: Knowledge, slug: str) -> list[EnrichedPaper]:
     return [p for p in knowledge.papers.values() if slug in p.topics]
 
 
-def primary_papers_of_topic(knowledge: Knowledge, slug: str) -> list[EnrichedPaper]:
-    return [p for p in knowledge.papers.values() if p.topics[0] == slug]
+def papers_by_topic(knowledge: Knowledge) -> dict[str, list[EnrichedPaper]]:
+    """slug -> its papers, for every topic of the taxonomy that has any, in taxonomy order."""
+    found: dict[str, list[EnrichedPaper]] = {topic.slug: [] for topic in knowledge.taxonomy.topics}
+    for item in knowledge.papers.values():
+        for slug in item.topics:
+            if slug in found:
+                found[slug].append(item)
+    return {slug: items for slug, items in found.items() if items}

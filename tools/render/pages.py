@@ -21,12 +21,12 @@ from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
 from ..enrich.digest_names import DigestInfo
 from ..model import Inline, Text, plain_text
-from ..read.curated import Glossary, Taxonomy
+from ..read.curated import Glossary, Taxonomy, Topic
 from . import myst
 from .citation_formats import bibtex_entries, highwire, render_exports
 from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
 from .lookups import months as months_of
-from .lookups import papers_of_topic, primary_papers_of_topic, shared
+from .lookups import papers_by_topic, shared
 from .papers_json import render_papers_json
 from .readable import readable_text
 
@@ -157,9 +157,10 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
             digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
         )
 
-    _render_topics(env, knowledge, topic_zh, files)
-    used_topics = [t for t in taxonomy.topics if papers_of_topic(knowledge, t.slug)]
-    topic_counts = {t.slug: len(papers_of_topic(knowledge, t.slug)) for t in used_topics}
+    topic_papers = papers_by_topic(knowledge)
+    used_topics = [t for t in taxonomy.topics if t.slug in topic_papers]
+    topic_counts = {slug: len(items) for slug, items in topic_papers.items()}
+    _render_topics(env, used_topics, topic_papers, topic_zh, files)
 
     digest_template = env.get_template("digest.md.jinja")
     digests = knowledge.digests  # oldest first
@@ -227,14 +228,14 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     return files
 
 
-def _render_topics(env: jinja2.Environment, knowledge: Knowledge, topic_zh: dict[str, str],
+def _render_topics(env: jinja2.Environment, used_topics: list[Topic],
+                   topic_papers: dict[str, list[EnrichedPaper]], topic_zh: dict[str, str],
                    files: dict[str, str]) -> None:
-    used_topics = [t for t in knowledge.taxonomy.topics if papers_of_topic(knowledge, t.slug)]
     topic_template = env.get_template("topic.md.jinja")
     for topic in used_topics:
         docname = layout.topic_docname(topic.slug)
-        topic_listing = listing(docname, papers_of_topic(knowledge, topic.slug))
-        primary = {item.arxiv_id for item in primary_papers_of_topic(knowledge, topic.slug)}
+        topic_listing = listing(docname, topic_papers[topic.slug])
+        primary = {item.arxiv_id for item in topic_papers[topic.slug] if item.topics[0] == topic.slug}
         # Each paper page is in the toctree of its first topic: the head, or its archive page.
         files[f"{docname}.md"] = topic_template.render(
             topic=topic, listing=topic_listing, topic_names=topic_zh,
@@ -242,7 +243,7 @@ def _render_topics(env: jinja2.Environment, knowledge: Knowledge, topic_zh: dict
         _render_archive(env, topic_listing, f"{topic.name} · {topic.name_zh}", topic_zh, files,
                         primary=primary)
     files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(
-        topics=used_topics, counts={t.slug: len(papers_of_topic(knowledge, t.slug)) for t in used_topics})
+        topics=used_topics, counts={slug: len(items) for slug, items in topic_papers.items()})
 
 
 def _render_archive(env: jinja2.Environment, paper_listing: Listing, title: str,
@@ -303,7 +304,7 @@ def term_slugs(terms: list[str]) -> list[str]:
     docnames = []
     for term in terms:
         base = re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-")
-        if not base.isascii() or not base:
+        if not base:  # a term with no ASCII letter or digit
             base = "term-" + hashlib.sha256(term.encode()).hexdigest()[:8]
         slug, number = base, 2
         while slug in taken:

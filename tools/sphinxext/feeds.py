@@ -36,6 +36,7 @@ from ..layout import (
     SITEMAP,
     TOPIC_FEED_PAPERS,
     TOPICS,
+    topic_docname,
     topic_feed,
 )
 
@@ -71,24 +72,29 @@ def render_topic_feeds(data: dict[str, Any], base_url: str, title: str) -> dict[
 
 def _topic_feed(papers: list[dict[str, Any]], base_url: str, title: str, slug: str) -> str:
     base = base_url.rstrip("/") + "/"
-    papers = sorted(papers, key=lambda paper: (paper["date"] or paper["month"], paper["id"]),
+    papers = sorted(papers, key=lambda paper: (_paper_date(paper), paper["id"]),
                     reverse=True)[:TOPIC_FEED_PAPERS]
     name = next(t for t in papers[0]["topics"] if t["slug"] == slug)
     itself = base + topic_feed(slug)
-    feed = _feed(itself, base + f"{TOPICS}/{slug}.html", itself,
+    feed = _feed(itself, base + f"{topic_docname(slug)}.html", itself,
                  f"{title} · {name['name_zh']} · {name['name']}",
                  f"{name['name_zh']}的最新论文 · the newest papers on {name['name']}",
-                 [_when(paper["date"] or paper["month"]) for paper in papers])
+                 [_when(_paper_date(paper)) for paper in papers])
     for paper in papers:
         entry = feed.add_entry(order="append")
         entry.id(base + paper["page"])
         entry.title(f"{paper['title_zh']} · {paper['title']}")
         entry.link(href=base + paper["page"])
-        when = _when(paper["date"] or paper["month"])
+        when = _when(_paper_date(paper))
         entry.updated(when)
         entry.published(when)
         entry.summary(" ".join(paper["abstract"])[:500])
     return str(feed.atom_str(pretty=True), "utf-8")
+
+
+def _paper_date(paper: dict[str, Any]) -> str:
+    """Its v1 date, else its arXiv month (papers.json)."""
+    return str(paper["date"] or paper["month"])
 
 
 def _feed(feed_id: str, home: str, itself: str, title: str, subtitle: str,
