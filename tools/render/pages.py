@@ -10,6 +10,7 @@ system; ``files/write.py`` puts the files in place.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import urllib.parse
@@ -40,6 +41,7 @@ def _finalize(value: object) -> str:
     return myst.escape_text(str(value))
 
 
+@functools.cache  # one environment per process: its templates are compiled once, not per render
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
