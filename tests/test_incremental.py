@@ -159,3 +159,28 @@ def test_adding_a_digest_rereads_only_what_it_changes(tmp_path):
     incremental, clean = _tree(tmp_path / "incremental" / "html"), _tree(tmp_path / "clean" / "html")
     assert sorted(incremental) == sorted(clean)
     assert [name for name in clean if incremental[name] != clean[name]] == []
+
+
+def test_an_entry_changed_in_the_metadata_is_formatted_anew_on_the_pages_showing_it(tmp_path):
+    """Formatted bibliography entries are kept between builds (citation_styles.py), and the
+    bibliography page does not depend on refs.bib: an edited author must still reach it."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    project = copy_project(tmp_path / "project")
+    sphinx_build(project, seeds, tmp_path / "incremental")
+    metadata = seeds / "metadata.toml"
+    text = metadata.read_text(encoding="utf-8")
+    assert text.count('"Andrey Sakhovskiy"') == 1  # not the first author: the cite key stays
+    metadata.write_text(text.replace('"Andrey Sakhovskiy"', '"Andrei Sakhovskiy"'), encoding="utf-8")
+    sphinx_build(project, seeds, tmp_path / "incremental")
+    report = build_report(tmp_path / "incremental")
+    # Its source did not change (it lists keys), so it is not re-read, but it is rewritten.
+    assert "bibliography" not in report["read"] and "bibliography" in report["written"]
+    page = (tmp_path / "incremental" / "html" / "bibliography.html").read_text(encoding="utf-8")
+    assert "Andrei Sakhovskiy" in page and "Andrey Sakhovskiy" not in page
+
+    clean_project = copy_project(tmp_path / "clean-project")
+    sphinx_build(clean_project, seeds, tmp_path / "clean")
+    incremental, clean = _tree(tmp_path / "incremental" / "html"), _tree(tmp_path / "clean" / "html")
+    assert sorted(incremental) == sorted(clean)
+    assert [name for name in clean if incremental[name] != clean[name]] == []
