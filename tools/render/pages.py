@@ -127,6 +127,25 @@ def _site_file(spec: str) -> myst.MyST:
     return myst.role("site-file", myst.target(spec))
 
 
+class Cards:
+    """A paper's card (the ``paper`` macro of ``_macros.md.jinja``), rendered once per paper.
+
+    A paper is shown in its digest, month, topics, terms and maybe the home page:
+    at 10,000 papers the lists held 44,000 cards, each rendered anew.
+    """
+
+    def __init__(self, env: jinja2.Environment, topic_names: dict[str, str]) -> None:
+        self._macro = env.get_template("_macros.md.jinja").module.paper  # type: ignore[attr-defined]
+        self._topic_names = topic_names
+        self._rendered: dict[str, myst.MyST] = {}
+
+    def __getitem__(self, item: EnrichedPaper) -> myst.MyST:
+        card = self._rendered.get(item.arxiv_id)
+        if card is None:
+            card = self._rendered[item.arxiv_id] = myst.MyST(str(self._macro(item, self._topic_names)))
+        return card
+
+
 def digest_page(name: str) -> str:
     """Docname of a digest's page: its file stem when that is URL-safe."""
     if _SAFE_PAGE.fullmatch(name):
@@ -142,6 +161,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     digest_titles = {digest.name: digest.title for digest in knowledge.digests}
     topic_names = {t.slug: f"{t.name_zh} · {t.name}" for t in taxonomy.topics}
     topic_zh = {t.slug: t.name_zh for t in taxonomy.topics}
+    cards = Cards(env, topic_zh)
     files: dict[str, str] = {}
 
     # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
@@ -162,7 +182,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     topic_papers = papers_by_topic(knowledge)
     used_topics = [t for t in taxonomy.topics if t.slug in topic_papers]
     topic_counts = {slug: len(items) for slug, items in topic_papers.items()}
-    _render_topics(env, used_topics, topic_papers, topic_zh, files)
+    _render_topics(env, used_topics, topic_papers, cards, files)
 
     digest_template = env.get_template("digest.md.jinja")
     digests = knowledge.digests  # oldest first
@@ -173,7 +193,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
             digest=digest, papers=[knowledge.papers[pid] for pid in digest.paper_ids],
             older=(older.title, digest_pages[older.name]) if older else None,
             newer=(newer.title, digest_pages[newer.name]) if newer else None,
-            topic_names=topic_zh)
+            cards=cards)
     months = months_of(knowledge)  # newest first
     digests_by_month: dict[str, list[DigestInfo]] = {}
     for digest in digests:
@@ -197,10 +217,10 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
         month_listing = listing(docname, month_papers[month])
         files[f"{docname}.md"] = month_template.render(
             month=month, listing=month_listing, digests=digests_by_month.get(month, []),
-            digest_pages=digest_pages, topic_names=topic_zh,
+            digest_pages=digest_pages, cards=cards,
             older=(older_month, layout.month_docname(older_month)) if older_month else None,
             newer=(newer_month, layout.month_docname(newer_month)) if newer_month else None)
-        _render_archive(env, month_listing, month, topic_zh, files)
+        _render_archive(env, month_listing, month, cards, files)
     files[f"{layout.MONTHS}/index.md"] = env.get_template("months_index.md.jinja").render(
         months=month_counts)
 
@@ -208,13 +228,13 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files["index.md"] = env.get_template("index.md.jinja").render(
         latest=latest, latest_papers=[knowledge.papers[pid] for pid in latest.paper_ids] if latest else [],
         earlier=list(reversed(digests[:-1]))[:layout.HOME_DIGESTS], digest_pages=digest_pages,
-        topic_names=topic_zh,
+        cards=cards,
         topics=sorted(((t, topic_counts[t.slug]) for t in used_topics), key=lambda tc: -tc[1]),
         months=month_counts[:layout.HOME_MONTHS], feed_digests=layout.FEED_DIGESTS,
         counts={"papers": len(knowledge.papers), "topics": len(used_topics),
                 "digests": len(digests), "months": len(months)})
 
-    _render_glossary(env, knowledge, topic_zh, files)
+    _render_glossary(env, knowledge, cards, files)
     pages = bibliography_pages(list(knowledge.papers.values()), layout.BIBLIOGRAPHY)
     files[f"{layout.BIBLIOGRAPHY}.md"] = env.get_template("bibliography.md.jinja").render(
         pages=pages, count=len(knowledge.papers))
@@ -231,7 +251,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
 
 
 def _render_topics(env: jinja2.Environment, used_topics: list[Topic],
-                   topic_papers: dict[str, list[EnrichedPaper]], topic_zh: dict[str, str],
+                   topic_papers: dict[str, list[EnrichedPaper]], cards: Cards,
                    files: dict[str, str]) -> None:
     topic_template = env.get_template("topic.md.jinja")
     for topic in used_topics:
@@ -240,16 +260,16 @@ def _render_topics(env: jinja2.Environment, used_topics: list[Topic],
         primary = {item.arxiv_id for item in topic_papers[topic.slug] if item.topics[0] == topic.slug}
         # Each paper page is in the toctree of its first topic: the head, or its archive page.
         files[f"{docname}.md"] = topic_template.render(
-            topic=topic, listing=topic_listing, topic_names=topic_zh,
+            topic=topic, listing=topic_listing, cards=cards,
             primary=[item for item in chronological(topic_listing.papers) if item.arxiv_id in primary])
-        _render_archive(env, topic_listing, f"{topic.name} · {topic.name_zh}", topic_zh, files,
+        _render_archive(env, topic_listing, f"{topic.name} · {topic.name_zh}", cards, files,
                         primary=primary)
     files["topics/index.md"] = env.get_template("topics_index.md.jinja").render(
         topics=used_topics, counts={slug: len(items) for slug, items in topic_papers.items()})
 
 
 def _render_archive(env: jinja2.Environment, paper_listing: Listing, title: str,
-                    topic_zh: dict[str, str], files: dict[str, str],
+                    cards: Cards, files: dict[str, str],
                     primary: set[str] | frozenset[str] = frozenset()) -> None:
     """The archive pages of a head page (none when the head lists every paper)."""
     template = env.get_template("archive.md.jinja")
@@ -257,7 +277,7 @@ def _render_archive(env: jinja2.Environment, paper_listing: Listing, title: str,
         newer, older = paper_listing.neighbours(page)
         files[f"{page.docname}.md"] = template.render(
             title=title, page=page, head=paper_listing.docname,
-            topic_names=topic_zh, older=_span_link(older), newer=_span_link(newer),
+            cards=cards, older=_span_link(older), newer=_span_link(newer),
             toctree=[item for item in reversed(page.papers) if item.arxiv_id in primary])
 
 
@@ -267,7 +287,7 @@ def _span_link(page: ArchivePage | None) -> tuple[str, str] | None:
     return (f"第 {page.number} 页 · page {page.number}", page.docname) if page else None
 
 
-def _render_glossary(env: jinja2.Environment, knowledge: Knowledge, topic_zh: dict[str, str],
+def _render_glossary(env: jinja2.Environment, knowledge: Knowledge, cards: Cards,
                      files: dict[str, str]) -> None:
     """The glossary (every term, with a count) and a page per term that papers use."""
     glossary = knowledge.glossary
@@ -290,8 +310,8 @@ def _render_glossary(env: jinja2.Environment, knowledge: Knowledge, topic_zh: di
             continue
         term_listing = listing(term_pages[term.term], term_papers[term.term])
         files[f"{term_pages[term.term]}.md"] = template.render(
-            term=term, names=names[term.term], listing=term_listing, topic_names=topic_zh)
-        _render_archive(env, term_listing, f"{term.term} · {term.term_zh}", topic_zh, files)
+            term=term, names=names[term.term], listing=term_listing, cards=cards)
+        _render_archive(env, term_listing, f"{term.term} · {term.term_zh}", cards, files)
 
 
 def term_docnames(glossary: Glossary) -> dict[str, str]:
