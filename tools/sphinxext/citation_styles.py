@@ -110,22 +110,11 @@ def _readable_math(entry: Entry) -> Entry:
 
 class ShortenedAuthorsStyle(PlainStyle):  # type: ignore[misc]  # pybtex has no type information
     default_sorting_style = "author_year_title"
-    _last: tuple[str, Entry, FormattedEntry] | None = None
 
     def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
-        """The bibliography entry and its tooltip, with titles and names as readers read them.
-
-        sphinxcontrib-bibtex formats each entry twice in a row, for the bibliography
-        and for the tooltip, with this same style object when no other tooltip style is
-        set: the second call returns the first's result (read-only: both are rendered,
-        never changed), which halves the formatting done on every build.
-        """
-        if self._last is not None and self._last[0] == label and self._last[1] is entry:
-            return self._last[2]
+        """The bibliography entry and its tooltip, with titles and names as readers read them."""
         formatted = super().format_entry(label, _readable_math(entry), bib_data=bib_data)
-        readable = FormattedEntry(formatted.key, shown_as_read(formatted.text), formatted.label)
-        self._last = (label, entry, readable)
-        return readable
+        return FormattedEntry(formatted.key, shown_as_read(formatted.text), formatted.label)
 
     def format_names(self, role: str, as_sentence: bool = True) -> Any:
         formatted = shortened_names(role, sep=", ", sep2=" and ", last_sep=", and ")
@@ -349,7 +338,11 @@ class ListedBibliographyDirective(BibliographyDirective):
     """
 
     def run(self) -> list[Any]:
-        if self.options.get("filter", "").strip() != "False":
+        try:
+            listed_only = _is_false(ast.parse(self.options.get("filter", "")))
+        except SyntaxError:
+            listed_only = False  # upstream's run warns about it
+        if not listed_only:
             return list(super().run())
         domain = self.env.get_domain("cite")
         docname = self.env.docname

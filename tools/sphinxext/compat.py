@@ -95,12 +95,6 @@ OVERRIDES = (
              "upstream compares every entry with every citation reference of the site: 200 million "
              "comparisons each time the 10,000-entry bibliography page is written",
              "not reported upstream yet; 2.7.0 is the newest release"),
-    Override("citation_styles.ShortenedAuthorsStyle.format_entry", "sphinxcontrib-bibtex",
-             "get_formatted_entries calls format_entry twice in a row with the same style object "
-             "(bibliography entry, then tooltip) when bibtex_tooltips_style is unset",
-             "every entry was formatted twice on every build: the second call returns the first's "
-             "result",
-             "none"),
     Override("citation_styles._register_installed_pybtex_plugins", "pybtex",
              "pybtex.plugin.register_plugin (public, force=True) called for every installed plugin "
              "entry point",
