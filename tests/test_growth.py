@@ -27,7 +27,7 @@ SMALL, LARGE = 1200, 4800  # 4x: list pages may not grow by more than 1.2x
 # its page size, never by the corpus.  The corpus grows as a team's does, with time: a month
 # per 100 papers (benchmarks/synthetic.py puts every size into 12 months by default).
 LATEST, PAGE_SIZE = 10, 10
-# Index pages list one line per page of a longer list (bibliography.md: per 200 papers) or
+# Index pages list one line per page of a longer list (bibliography.md: per 100 papers) or
 # per month (digests/index.md, months/index.md): they grow, by lines, and stay small.
 INDEXES = {"bibliography.md", "digests/index.md", "months/index.md", "topics/index.md"}
 INDEX_BUDGET = 16 * 1024
