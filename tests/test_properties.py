@@ -61,7 +61,7 @@ def _entry_texts():
 
 OWN_DIRECTIVES = {"toctree", "bibliography", "glossary", "container"}
 OWN_CLASSES = {layout.NO_SEARCH, layout.TITLE_ZH_ID, layout.ABSTRACT_ID, *layout.TEMPLATE_CLASSES}
-OWN_ROLES = {"math", "strong", "emphasis", "cite:p", "cite:t", "term", "site-file"}
+OWN_ROLES = {"math", "strong", "emphasis", "cite:p", "cite:t", "term", "site-file", layout.NOWRAP_ROLE}
 
 
 def _check_myst(source: str) -> None:

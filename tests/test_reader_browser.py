@@ -254,3 +254,18 @@ def test_glossary_names_and_versioned_ids_find_papers(chromium_browser, site_url
     if query == "reinforcement learning":
         assert "papers/2503.07536.html" in results[1]
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_a_card_date_is_never_cut_at_its_hyphens(chromium_browser, site_url, viewport):
+    """At 1280 px the month page's first card once showed "2025-03-" and "27" on two lines."""
+    context, page, errors = _page(chromium_browser, viewport=viewport)
+    for path in (PAGES["month"], PAGES["home"], PAGES["topic"]):
+        page.goto(f"{site_url}/{path}")
+        lines = page.eval_on_selector_all(
+            "div.paperkb-card span.paperkb-nowrap",
+            "spans => spans.map(s => [s.textContent, new Set([...s.getClientRects()].map(r => r.top)).size])")
+        assert lines and all(text.count("-") == 2 for text, _ in lines), (path, lines)
+        assert [text for text, count in lines if count != 1] == [], path
+    assert not errors, errors
+    context.close()

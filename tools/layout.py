@@ -42,6 +42,8 @@ CHIPS_CLASS = "paperkb-chips"
 LEDE_CLASS = "paperkb-lede"
 TOPIC_CARDS_CLASS = "paperkb-topic-cards"
 JUMP_CLASS = "paperkb-jump"
+NOWRAP_ROLE = "nowrap"  # {nowrap}`2025-03-27`: text a line break may not cut (a date at its hyphens)
+NOWRAP_CLASS = "paperkb-nowrap"
 TEMPLATE_CLASSES = (AUTHORS_CLASS, CARDS_CLASS, CARD_CLASS, CHIPS_CLASS, LEDE_CLASS,
                     TOPIC_CARDS_CLASS, JUMP_CLASS)
 

@@ -85,7 +85,7 @@ def byline(item: EnrichedPaper, shown: int = 3) -> myst.MyST:
     if authors:
         names = ", ".join(author_search(name) for name in authors[:shown])
         parts.append(f"{names} et al." if len(authors) > shown else names)
-    parts += [myst.escape_text(item.date_text), myst.escape_text(item.arxiv_id)]
+    parts += [myst.role(layout.NOWRAP_ROLE, item.date_text), myst.escape_text(item.arxiv_id)]
     return myst.MyST(" · ".join(parts))
 
 

@@ -1,4 +1,4 @@
-"""``{site-file}`refs.bib` ``: a link to a file at the root of the built site.
+"""``{site-file}`refs.bib` ``: a link to a file at the root of the built site; ``{nowrap}`text` ``.
 
 MyST turns a relative link to a local file into a ``_downloads/<hash>/`` copy;
 the BibTeX export must stay at ``refs.bib`` in the site root (other tools fetch
@@ -14,6 +14,8 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import relative_uri
 
+from .. import layout
+
 
 class SiteFileRole(SphinxRole):
     """``{site-file}`refs.bib` `` or ``{site-file}`BibTeX <papers/2503.18878.bib>` ``."""
@@ -25,6 +27,13 @@ class SiteFileRole(SphinxRole):
         return [node], []
 
 
+class NoWrapRole(SphinxRole):
+    """``{nowrap}`2025-03-27` ``: text shown on one line (a card's date broke at its hyphens)."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        return [nodes.inline(self.rawtext, self.text, classes=[layout.NOWRAP_CLASS])], []
+
+
 def resolve_site_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     page = app.builder.get_target_uri(docname)
     for node in doctree.findall(nodes.reference):
@@ -33,3 +42,4 @@ def resolve_site_files(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 def setup_roles(app: Sphinx) -> None:
     app.add_role("site-file", SiteFileRole())
+    app.add_role(layout.NOWRAP_ROLE, NoWrapRole())
