@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import browser, serve
+from .browser import new_page as _page
+from .browser import serve
 from .conftest import paper_page
-from .test_search_browser import _require_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -29,27 +29,6 @@ PAGES = {
 }
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def site_url(seeds_site):
-    with serve(seeds_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    _require_browser()
-    with browser() as instance:
-        yield instance
-
-
-def _page(chromium_browser, **options):
-    context = chromium_browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return context, page, errors
 
 
 @pytest.mark.parametrize("name", list(PAGES))

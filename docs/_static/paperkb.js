@@ -53,7 +53,9 @@
   // root, so two sites on one origin do not mix; a visit lasts while sessionStorage says the reader
   // was on the site in the last half hour (every page renews it), so that reloading or coming back
   // to the home page keeps the marks. The first visit marks nothing. No storage: no marks.
-  var VISIT_MS = 30 * 60 * 1000, KEPT = 2000, SHOWN_TOPICS = 8, NEW = "new";
+  var VISIT_MS = 30 * 60 * 1000, KEPT = 2000, NEW = "new";
+  // Topics shown before "more": on a phone (alabaster's 875 px breakpoint) two or three rows.
+  var SHOWN_TOPICS = window.matchMedia && window.matchMedia("(max-width: 875px)").matches ? 4 : 8;
   var site = new URL(root.dataset.content_root || "./", window.location.href).pathname;
   var SEEN = "paperkb-seen:" + site, VISIT = "paperkb-visit:" + site;
   function load(kind, key) {
