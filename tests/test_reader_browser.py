@@ -128,7 +128,9 @@ def test_phone_page_with_a_long_neighbour_title(chromium_browser, hostile_url, p
 # What a reader taps, and how tall it must be: 24 px is WCAG 2.2's minimum target size (2.5.8);
 # a topic chip is about 32 px on a phone, and not much more, so that card lists stay compact.
 _TARGETS = ["ul.paperkb-chips a", "div.paperkb-topic-cards a", "ul.paperkb-sitenav a",
-            "nav#rellinks a", "nav.paperkb-topnav a", "button.paperkb-theme-toggle"]
+            "nav#rellinks a", "nav.paperkb-topnav a", "button.paperkb-theme-toggle",
+            "ul.no-search > li > p > a:first-child", "p.no-search > a:only-child",
+            "div.paperkb-filter button"]
 _HEIGHTS = """selectors => Object.fromEntries(selectors.map((selector) => [selector,
   [...document.querySelectorAll(selector)].filter((element) => element.getClientRects().length)
     .map((element) => element.getBoundingClientRect().height)]))"""
@@ -143,6 +145,7 @@ def test_tap_targets_are_at_least_24px_tall(chromium_browser, site_url, viewport
         heights = page.evaluate(_HEIGHTS, _TARGETS)
         if path == PAGES["home"]:
             assert len(heights["ul.paperkb-chips a"]) >= 20 and heights["div.paperkb-topic-cards a"]
+            assert heights["ul.no-search > li > p > a:first-child"] and heights["div.paperkb-filter button"]
         for selector, found in heights.items():
             small = [round(height, 1) for height in found if height < 24]
             assert not small, f"{path} at {viewport['width']}px: {selector} only {small} px tall"
