@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import shutil
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,25 @@ def chromium() -> str | None:
         if path := shutil.which(name):
             return path
     return None
+
+
+def require_browser() -> None:
+    """Fail the calling test (loud, not a pass or a skip) when Chromium or Playwright is missing."""
+    import pytest
+
+    if chromium() is None:
+        pytest.fail(MISSING)
+    if importlib.util.find_spec("playwright") is None:
+        pytest.fail("Playwright is not installed: pip install -r requirements-dev.txt")
+
+
+def new_page(chromium_browser, **options) -> tuple[object, object, list[str]]:
+    """A page in a fresh browser context (its own storage): (context, page, JavaScript errors)."""
+    context = chromium_browser.new_context(**options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, errors
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

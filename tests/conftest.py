@@ -148,6 +148,25 @@ def seeds_site(tmp_path_factory) -> Path:
     return base / "out" / "html"
 
 
+@pytest.fixture(scope="module")
+def site_url(seeds_site):
+    """The seeds' site served on 127.0.0.1 (tests/browser.py): its base URL."""
+    from .browser import serve
+
+    with serve(seeds_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """Headless Chromium for a module's browser tests; a missing browser fails them."""
+    from .browser import browser, require_browser
+
+    require_browser()
+    with browser() as instance:
+        yield instance
+
+
 # The command Read the Docs runs (fail_on_warning adds -W --keep-going), from the
 # folder of conf.py; Read the Docs passes the project's language, often en.
 READTHEDOCS_COMMAND = ["-m", "sphinx", "-T", "-W", "--keep-going", "-b", "html",

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import browser, serve
+from .browser import new_page as _page
+from .browser import serve
 from .conftest import paper_page
-from .test_search_browser import _require_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -29,27 +29,6 @@ PAGES = {
 }
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def site_url(seeds_site):
-    with serve(seeds_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    _require_browser()
-    with browser() as instance:
-        yield instance
-
-
-def _page(chromium_browser, **options):
-    context = chromium_browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return context, page, errors
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -149,7 +128,9 @@ def test_phone_page_with_a_long_neighbour_title(chromium_browser, hostile_url, p
 # What a reader taps, and how tall it must be: 24 px is WCAG 2.2's minimum target size (2.5.8);
 # a topic chip is about 32 px on a phone, and not much more, so that card lists stay compact.
 _TARGETS = ["ul.paperkb-chips a", "div.paperkb-topic-cards a", "ul.paperkb-sitenav a",
-            "nav#rellinks a", "nav.paperkb-topnav a", "button.paperkb-theme-toggle"]
+            "nav#rellinks a", "nav.paperkb-topnav a", "button.paperkb-theme-toggle",
+            "ul.no-search > li > p > a:first-child", "p.no-search > a:only-child",
+            "div.paperkb-filter button"]
 _HEIGHTS = """selectors => Object.fromEntries(selectors.map((selector) => [selector,
   [...document.querySelectorAll(selector)].filter((element) => element.getClientRects().length)
     .map((element) => element.getBoundingClientRect().height)]))"""
@@ -164,6 +145,7 @@ def test_tap_targets_are_at_least_24px_tall(chromium_browser, site_url, viewport
         heights = page.evaluate(_HEIGHTS, _TARGETS)
         if path == PAGES["home"]:
             assert len(heights["ul.paperkb-chips a"]) >= 20 and heights["div.paperkb-topic-cards a"]
+            assert heights["ul.no-search > li > p > a:first-child"] and heights["div.paperkb-filter button"]
         for selector, found in heights.items():
             small = [round(height, 1) for height in found if height < 24]
             assert not small, f"{path} at {viewport['width']}px: {selector} only {small} px tall"

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+
+from tools import layout
 from tools.enrich import enrich
 from tools.model import build_corpus
 from tools.read import curated as knowledge
 from tools.read.parse import parse_text
 from tools.render.myst import escape_text
 from tools.render.pages import render_site
+
+from .conftest import MYST_EXTENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = knowledge.load_taxonomy(ROOT / "docs" / "_data" / "taxonomy.toml")
@@ -60,3 +68,20 @@ def test_glossary_is_sorted_with_a_jump_bar():
     positions = [page.index(f"\n{escape_text(term)}\n") for term in sorted(terms, key=str.casefold)]
     assert positions == sorted(positions)
     assert "[A](#a)" in page and len(terms) >= 30
+
+
+def test_home_page_links_to_every_digest_and_month_stand_apart():
+    """'全部 N 期' and '全部 N 个月' are paragraphs of their own, not the tail of the list above."""
+    entries = []
+    for month in range(14):  # more digests and months than the home page lists
+        arxiv_month = 2401 + month // 12 * 100 + month % 12  # 2401 … 2412, 2501, 2502
+        text = f"## Paper {month}\n[论文 {month}](https://arxiv.org/abs/{arxiv_month}.00001)\n\n摘要。\n"
+        entries += parse_text(text, Path(f"{month + 100:03d}_digest.txt")).entries
+    home = render_site(enrich(build_corpus(entries), TAXONOMY, GLOSSARY))["index.md"]
+    parser = create_md_parser(MdParserConfig(enable_extensions=MYST_EXTENSIONS), RendererHTML)
+    page = BeautifulSoup(parser.render(home), "html.parser")
+    for text in ("全部 14 期", "全部 14 个月"):
+        link = next(a for a in page.find_all("a") if a.get_text().startswith(text))
+        assert link.parent.name == "p" and link.parent.parent.name != "li", text
+        assert layout.NO_SEARCH in link.parent.get("class", []), text
+    assert layout.LATEST_CLASS in home

@@ -7,7 +7,6 @@ order.  One browser per site serves every test of this module.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from urllib.parse import quote
 
@@ -15,25 +14,10 @@ import pytest
 
 from benchmarks.search_recall import evaluate, load_queries, recall_at_5, report
 
-from .browser import MISSING, browser, chromium, search_page
+from .browser import search_page
 from .conftest import copy_project, sphinx_build
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-def _require_browser() -> None:
-    # Loud, not silent: a missing browser is a failed check, not a pass or a skip.
-    if chromium() is None:
-        pytest.fail(MISSING)
-    if importlib.util.find_spec("playwright") is None:
-        pytest.fail("Playwright is not installed: pip install -r requirements-dev.txt")
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    _require_browser()
-    with browser() as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ import pytest
 from tools import layout
 from tools.sphinxext.searchshards import PAGES_PER_PIECE, SHARD_BYTES, fnv1a, split_index
 
-from .browser import browser, chromium, serve
+from .browser import browser, chromium, require_browser, serve
 from .conftest import require
-from .test_search_browser import _require_browser
 
 
 def _data(text: str) -> object:
@@ -151,7 +150,7 @@ def test_the_seeds_site_pieces_hold_its_whole_index(seeds_site):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_search_loads_only_the_pieces_its_query_needs(seeds_site):
-    _require_browser()
+    require_browser()
     assert chromium()
     manifest = _data((seeds_site / layout.SEARCH_INDEX).read_text(encoding="utf-8"))
     with serve(seeds_site) as url, browser() as instance:
@@ -175,7 +174,7 @@ def test_a_search_loads_only_the_pieces_its_query_needs(seeds_site):
 @pytest.mark.browser
 def test_search_works_from_file_urls(seeds_site):
     # The pieces are scripts, not fetched JSON: a site opened from disk still searches.
-    _require_browser()
+    require_browser()
     with browser() as instance:
         page = instance.new_page()
         page.goto(f"{(seeds_site / 'search.html').as_uri()}?q={quote('DyT')}")

@@ -33,8 +33,10 @@ BIBFILE = f"{EXPORT_DIR}/{REFS_BIB}"  # the .bib file sphinxcontrib-bibtex reads
 TITLE_ZH_ID = "title-zh"
 ABSTRACT_ID = "abstract"
 
-# Classes the templates put on blocks (MyST attrs_block); paperkb.css styles them
-# and paperkb.js folds the author list.
+# Classes the templates put on blocks (MyST attrs_block); paperkb.css styles them,
+# paperkb.js folds the author list and, in the LATEST_CLASS block of the home page,
+# marks the papers new since the last visit and filters them by topic (each card's
+# paper is its first link, its topics the links of its CHIPS_CLASS list).
 AUTHORS_CLASS = "paperkb-authors"
 CARDS_CLASS = "paperkb-cards"
 CARD_CLASS = "paperkb-card"
@@ -42,10 +44,11 @@ CHIPS_CLASS = "paperkb-chips"
 LEDE_CLASS = "paperkb-lede"
 TOPIC_CARDS_CLASS = "paperkb-topic-cards"
 JUMP_CLASS = "paperkb-jump"
+LATEST_CLASS = "paperkb-latest"  # the home page's latest papers
 NOWRAP_ROLE = "nowrap"  # {nowrap}`2025-03-27`: text a line break may not cut (a date at its hyphens)
 NOWRAP_CLASS = "paperkb-nowrap"
 TEMPLATE_CLASSES = (AUTHORS_CLASS, CARDS_CLASS, CARD_CLASS, CHIPS_CLASS, LEDE_CLASS,
-                    TOPIC_CARDS_CLASS, JUMP_CLASS)
+                    TOPIC_CARDS_CLASS, JUMP_CLASS, LATEST_CLASS)
 
 # Machine-readable files in the site root.
 FEED = "feed.xml"
