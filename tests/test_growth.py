@@ -142,3 +142,22 @@ def test_adding_a_digest_rereads_the_newest_pages_only_and_equals_a_clean_build(
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_newest_archive_page_keeps_its_title_while_it_fills():
+    """Each paper page shows its archive page's title: a title that moved with every digest
+    rewrote every paper of the newest page (511 pages for one digest at 10,000 papers)."""
+    from types import SimpleNamespace
+
+    def papers(count: int) -> list:
+        return [SimpleNamespace(date_text=f"2024-{1 + n // 28:02d}-{1 + n % 28:02d}", arxiv_id=f"2401.{n:05d}")
+                for n in range(count)]
+
+    size = listings.PAGE_SIZE
+    before = listings.listing("topics/t", papers(2 * size + 3)).pages
+    after = listings.listing("topics/t", papers(2 * size + 4)).pages
+    assert before[0].docname == after[0].docname and before[0].span != after[0].span
+    assert before[0].heading == after[0].heading == f"{before[0].papers[-1].date_text} 起 · since " \
+        f"{before[0].papers[-1].date_text}"
+    # A full page is titled by its span, which no later paper changes.
+    assert before[1].heading == before[1].span == after[1].heading

@@ -30,12 +30,26 @@ class ArchivePage:
     docname: str
     number: int  # 1 holds the oldest papers
     papers: tuple[EnrichedPaper, ...]  # newest first
+    size: int = PAGE_SIZE  # papers the page holds once full
 
     @property
     def span(self) -> str:
         """``2024-06-03 – 2024-06-29``: the dates of its oldest and newest paper."""
         oldest, newest = self.papers[-1].date_text, self.papers[0].date_text
         return oldest if oldest == newest else f"{oldest} – {newest}"
+
+    @property
+    def heading(self) -> str:
+        """The page's title: its span once full; while the newest page fills, its first date.
+
+        Every paper page shows its parent's title (the sidebar's chain), so a title
+        that moved with each digest made every paper of the newest archive page be
+        rewritten: 511 of 687 written pages when a digest was added to 10,000 papers.
+        """
+        if len(self.papers) < self.size:
+            oldest = self.papers[-1].date_text
+            return f"{oldest} 起 · since {oldest}"
+        return self.span
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ def listing(docname: str, papers: Sequence[EnrichedPaper]) -> Listing:
     if len(oldest_first) <= max(LATEST, PAGE_SIZE):
         return Listing(docname, newest_first, ())
     pages = [ArchivePage(f"{docname}/{number}", number,
-                         tuple(reversed(oldest_first[start:start + PAGE_SIZE])))
+                         tuple(reversed(oldest_first[start:start + PAGE_SIZE])), PAGE_SIZE)
              for number, start in enumerate(range(0, len(oldest_first), PAGE_SIZE), start=1)]
     return Listing(docname, newest_first, tuple(reversed(pages)))
 
@@ -75,5 +89,6 @@ def bibliography_pages(papers: Sequence[EnrichedPaper], docname: str) -> list[Ar
     """The bibliography's pages, oldest entries first (page 1), each of its papers newest first."""
     oldest_first = chronological(papers)
     return [ArchivePage(f"{docname}/{number}", number,
-                        tuple(reversed(oldest_first[start:start + BIBLIOGRAPHY_PAGE_SIZE])))
+                        tuple(reversed(oldest_first[start:start + BIBLIOGRAPHY_PAGE_SIZE])),
+                        BIBLIOGRAPHY_PAGE_SIZE)
             for number, start in enumerate(range(0, len(oldest_first), BIBLIOGRAPHY_PAGE_SIZE), start=1)]
