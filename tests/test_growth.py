@@ -150,7 +150,8 @@ def test_the_newest_archive_page_keeps_its_title_while_it_fills():
     from types import SimpleNamespace
 
     def papers(count: int) -> list:
-        return [SimpleNamespace(date_text=f"2024-{1 + n // 28:02d}-{1 + n % 28:02d}", arxiv_id=f"2401.{n:05d}")
+        return [SimpleNamespace(date_text=f"2024-{1 + n // 28:02d}-{1 + n % 28:02d}",
+                                arxiv_id=f"2401.{n:05d}")
                 for n in range(count)]
 
     size = listings.PAGE_SIZE
