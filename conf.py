@@ -111,3 +111,8 @@ epub_author = author
 epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
+
+# make linkcheck: external links only. Relative links are the site's own: its pages (a broken
+# one fails the -W build already) and the files the extension writes into the built site
+# (exports, feeds, search), which are not in the source folder linkcheck looks them up in.
+linkcheck_ignore = [r"^(?![a-z][a-z0-9+.-]*:)"]
