@@ -52,7 +52,7 @@ def _sphinx(checkout: Path, builder: str, output: Path) -> subprocess.CompletedP
 
 @pytest.fixture(scope="module")
 def book(readthedocs_site) -> dict[str, Path]:
-    """The PDF and EPUB of the seeds' checkout, built as Read the Docs does: {"pdf": …, "tex": …, "epub": …}."""
+    """The seeds checkout's PDF and EPUB, built as Read the Docs does: {"pdf", "tex", "epub"}: paths."""
     _require_tex()
     html, _ = readthedocs_site
     output = html.parent
