@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import READTHEDOCS_COMMAND
+from .conftest import READTHEDOCS_COMMAND, project_with_makefile, run_make
 
 pytestmark = pytest.mark.slow
 
@@ -100,3 +100,14 @@ def test_epub_is_a_valid_container_with_the_papers(book):
     # The site's top bar (search box, section links) has no place in a book.
     assert not any("paperkb-top" in text for text in pages.values())
     assert any('<math xmlns="http://www.w3.org/1998/Math/MathML"' in text for text in pages.values())
+
+
+def test_make_targets_run_sphinx_make_mode_with_the_strict_options(tmp_path):
+    project = project_with_makefile(tmp_path / "project")
+    for target, doctrees in (("latexpdf", "doctrees-book"), ("epub", "doctrees-book"),
+                             ("linkcheck", "doctrees")):
+        run = run_make(project, "-n", target, "BUILDDIR=out")
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert f"-m sphinx -M {target} . \"out\" -W --keep-going" in run.stdout, run.stdout
+        assert f'-d "out/{doctrees}"' in run.stdout and "-m tools check" in run.stdout
+    assert "make latexpdf" in run_make(project, "help").stdout
