@@ -15,9 +15,13 @@ LENIENT := $(filter 0 false no off,$(STRICT))
 # -W --keep-going: every warning is reported, and any warning fails the build.
 # Paths are quoted (a SEEDS or BUILDDIR may hold spaces); a relative SEEDS is taken from the
 # checkout, the folder of conf.py, as Sphinx resolves paperkb_seeds.
-SPHINXBUILD = $(BIN)/python -m sphinx -b html -W --keep-going -q \
-	-d "$(BUILDDIR)/doctrees" -D "paperkb_seeds=$(SEEDS)" -D "paperkb_strict=$(STRICT)" \
-	$(SPHINXOPTS) . "$(BUILDDIR)/html"
+SPHINXFLAGS = -W --keep-going -q -D "paperkb_seeds=$(SEEDS)" -D "paperkb_strict=$(STRICT)" $(SPHINXOPTS)
+SPHINXBUILD = $(BIN)/python -m sphinx -b html $(SPHINXFLAGS) -d "$(BUILDDIR)/doctrees" . "$(BUILDDIR)/html"
+# The book's targets (tools/sphinxext/book.py: the newest digests only) keep their own
+# doctrees: their project is book/ alone, and sharing the site's would make the next
+# `make html` read every page again.
+BOOK_TARGETS := latex latexpdf epub
+DOCTREES = "$(BUILDDIR)/$(if $(filter $(BOOK_TARGETS),$@),doctrees-book,doctrees)"
 LINTED := tools tests benchmarks conf.py
 # `make clean` needs no virtual environment: `python -m tools clean` uses the standard library only.
 CLEAN_PYTHON := $(or $(wildcard $(BIN)/python),$(shell command -v $(PYTHON) || command -v python3))
@@ -32,6 +36,10 @@ help:
 	@echo "make test-fast  the unit and property tests only (no site builds, no browser)"
 	@echo "make lint       ruff and mypy (strict on tools/)"
 	@echo "make bench      build speed and page weight against bare Sphinx (BENCH_N=\"100 1000\" for a quick run)"
+	@echo "make latexpdf   the book (the newest digests) as a PDF in $(BUILDDIR)/latex (xelatex, xeCJK)"
+	@echo "make epub       the book as an EPUB in $(BUILDDIR)/epub"
+	@echo "make linkcheck  check the site's external links (arXiv, code pages; needs the network)"
+	@echo "make <builder>  any other Sphinx builder (sphinx-build -M <builder>), with the options of make html"
 	@echo "make clean      remove $(BUILDDIR) and the generated pages"
 	@echo "make metadata   fill in $(SEEDS)/metadata.toml from the arXiv API (papers lacking an entry)"
 	@echo "variables:      SEEDS=$(SEEDS) BUILDDIR=$(BUILDDIR) STRICT=$(STRICT) (0: build valid entries despite problems)"
@@ -79,3 +87,12 @@ clean:
 	rm -rf "$(BUILDDIR)"
 	@test -n "$(CLEAN_PYTHON)" || { echo "make clean: no Python found to remove the generated pages (set PYTHON=...)"; exit 2; }
 	$(CLEAN_PYTHON) -m tools clean
+
+# Sphinx's catch-all ("make mode", as sphinx-quickstart writes it): make latexpdf, epub,
+# linkcheck, singlehtml, ... with the options of make html and the checker first. Files
+# that the rules above depend on have empty rules, so that make never hands them to Sphinx.
+Makefile requirements.txt requirements-dev.txt: ;
+
+%: $(BIN)/.runtime
+	@$(if $(LENIENT),,$(BIN)/python -m tools check "$(SEEDS)" &&) \
+	$(BIN)/python -m sphinx -M $@ . "$(BUILDDIR)" $(SPHINXFLAGS) -d $(DOCTREES)

@@ -85,3 +85,34 @@ html_show_sourcelink = False
 # Formulas become MathML at build time (tools/sphinxext/mathml.py, latex2mathml):
 # no CDN and no script, so they render offline and from file://.
 html_math_renderer = "mathml"
+
+# The book (PDF, EPUB): the newest digests only, a chapter each
+# (tools/sphinxext/book.py; README.md, "Read the Docs" says why).  xelatex with xeCJK
+# typesets the Chinese (pdflatex cannot), in Noto CJK (Debian's fonts-noto-cjk);
+# set here, not left to Sphinx's defaults, which follow -D language=en on Read the Docs.
+latex_engine = "xelatex"
+latex_documents = [("book/index", "paper-kb.tex", "paper-kb · 论文知识库", author, "manual")]
+latex_elements = {
+    "fontenc": r"\usepackage{xeCJK}",
+    "fontpkg": "\n".join((
+        r"\setCJKmainfont{Noto Serif CJK SC}",
+        r"\setCJKsansfont{Noto Sans CJK SC}",
+        r"\setCJKmonofont{Noto Sans Mono CJK SC}",
+    )),
+    # xeCJK adds spaces in fancyvrb's Verbatim unless told not to (Sphinx's own zh setting).
+    "fvset": r"\fvset{fontsize=\small,formatcom=\xeCJKVerbAddon}",
+    "printindex": "",
+}
+latex_domain_indices = False
+# EPUB 3 needs a version; the knowledge base has one edition, the latest.
+version = release = "latest"
+epub_title = "paper-kb · 论文知识库"
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_show_urls = "no"
+
+# make linkcheck: external links only. Relative links are the site's own: its pages (a broken
+# one fails the -W build already) and the files the extension writes into the built site
+# (exports, feeds, search), which are not in the source folder linkcheck looks them up in.
+linkcheck_ignore = [r"^(?![a-z][a-z0-9+.-]*:)"]

@@ -51,7 +51,8 @@ MYST_EXTENSIONS = set(runpy.run_path(str(ROOT / "conf.py"))["myst_enable_extensi
 # Sphinx colours its output when CI=true; the tests read that output as text.
 os.environ["NO_COLOR"] = "1"
 
-GENERATED = ("papers", "topics", "digests", "months", "terms", "bibliography", "index.md", "_generated",
+GENERATED = ("papers", "topics", "digests", "months", "terms", "bibliography", "book", "index.md",
+             "_generated",
              "glossary.md",
              "bibliography.md", "refs.bib", ".generated.json", ".paperkb.lock")
 

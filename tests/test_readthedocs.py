@@ -19,6 +19,7 @@ def test_readthedocs_config_uses_pinned_requirements_and_root_conf():
     assert config["sphinx"]["configuration"] == "conf.py"
     assert config["build"]["tools"]["python"] == "3.11"
     assert {"requirements": "requirements.txt"} in config["python"]["install"]
+    assert config["formats"] == ["pdf", "epub"]  # built by tests/test_formats.py
 
 
 def test_readthedocs_build_command(readthedocs_site):

@@ -16,6 +16,11 @@ MONTHS = "months"  # the timeline: months/<YYYY-MM>.html, months/index.html newe
 TERMS = "terms"  # a page per glossary term: terms/<slug>.html
 BIBLIOGRAPHY = "bibliography"  # bibliography.html, and its pages bibliography/<n>.html
 # Head pages of long lists have archive pages <head>/<n>.html (render/listings.py).
+# The book (PDF, EPUB): a chapter per digest of the newest BOOK_DIGESTS,
+# each with its papers in full; the site's listing pages are web navigation and stay out.
+BOOK = "book"
+BOOK_INDEX = f"{BOOK}/index"
+BOOK_DIGESTS = 10
 
 # Files the converter writes for the build and that readers never see as pages.
 GENERATED = "_generated"

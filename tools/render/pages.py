@@ -235,6 +235,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
                 "digests": len(digests), "months": len(months)})
 
     _render_glossary(env, knowledge, cards, files)
+    _render_book(env, knowledge, digest_pages, topic_names, files)
     pages = bibliography_pages(list(knowledge.papers.values()), layout.BIBLIOGRAPHY)
     files[f"{layout.BIBLIOGRAPHY}.md"] = env.get_template("bibliography.md.jinja").render(
         pages=pages, count=len(knowledge.papers))
@@ -248,6 +249,34 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files.update(render_exports(knowledge, used_topics, entries))
     files.update(render_papers_json(knowledge, digest_pages))
     return files
+
+
+BOOK_AUTHORS = 10  # authors named in the book; the rest counted ("et al. (84 authors)")
+
+
+def book_chapter(digest_docname: str) -> str:
+    """The book's chapter of a digest: ``book/<the digest page's name>``."""
+    return f"{layout.BOOK}/{digest_docname.rpartition('/')[2]}"
+
+
+def _render_book(env: jinja2.Environment, knowledge: Knowledge, digest_pages: dict[str, str],
+                 topic_names: dict[str, str], files: dict[str, str]) -> None:
+    """The book: the newest ``layout.BOOK_DIGESTS`` digests, newest first, a chapter each."""
+    newest = list(reversed(knowledge.digests))[:layout.BOOK_DIGESTS]
+    template = env.get_template("book_digest.md.jinja")
+    chapters = []
+    in_book: set[str] = set()
+    for digest in newest:
+        docname = book_chapter(digest_pages[digest.name])
+        chapters.append(docname)
+        papers = [knowledge.papers[pid] for pid in digest.paper_ids]
+        in_book.update(digest.paper_ids)
+        files[f"{docname}.md"] = template.render(
+            digest=digest, papers=papers, topic_names=topic_names, authors_shown=BOOK_AUTHORS,
+            abs_urls={item.arxiv_id: arxiv.abs_url(item.arxiv_id) for item in papers})
+    files[f"{layout.BOOK_INDEX}.md"] = env.get_template("book_index.md.jinja").render(
+        chapters=chapters, papers=len(in_book),
+        counts={"papers": len(knowledge.papers), "digests": len(knowledge.digests)})
 
 
 def _render_topics(env: jinja2.Environment, used_topics: list[Topic],

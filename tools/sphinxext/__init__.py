@@ -5,7 +5,8 @@ converter before Sphinx looks for sources, ``citation_styles`` adds the citation
 styles and meta tags, ``site_files`` copies the citation exports into the site,
 ``navigation`` marks pages whose cross-page context changed, ``search`` fixes and
 tunes the Chinese search (``synonyms`` gives it the glossary's names,
-``searchshards`` splits its index into the pieces a query loads), ``roles`` adds
+``searchshards`` splits its index into the pieces a query loads), ``book`` makes the
+PDF and EPUB hold the newest digests only, ``roles`` adds
 ``{site-file}``, ``anchors`` gives sections the fixed ids the browser code looks
 up, ``report`` records what a build did, ``integrity`` keeps builds from being
 left half-done or mixed (a lock, an unfinished-build marker), ``feeds`` writes
@@ -27,6 +28,7 @@ from sphinx.application import Sphinx
 
 from . import (
     anchors,
+    book,
     citation_styles,
     feeds,
     headtags,
@@ -60,7 +62,11 @@ HANDLERS = (
             "write the pages before sphinxcontrib-bibtex and the search set-up read their settings"),
     Handler("config-inited", integrity.mark_started, 150,
             "from here on an interruption leaves state to discard"),
+    Handler("config-inited", book.exclude_book, DEFAULT,
+            "before the environment compares the configuration with the previous build's"),
     Handler("config-inited", search.on_config_inited, DEFAULT),
+    Handler("builder-inited", book.narrow_to_book, DEFAULT,
+            "the first event that knows the builder; Sphinx lists the sources after it"),
     Handler("env-get-outdated", search.on_env_get_outdated, DEFAULT),
     Handler("env-before-read-docs", report.on_read_docs, DEFAULT),
     Handler("doctree-read", anchors.fix_anchors, 400,
@@ -74,6 +80,7 @@ HANDLERS = (
     Handler("doctree-resolved", roles.resolve_site_files, DEFAULT),
     Handler("doctree-resolved", report.on_doctree_resolved, DEFAULT),
     Handler("html-collect-pages", search.finish_index, DEFAULT),
+    Handler("html-page-context", book.add_book_flag, DEFAULT),
     Handler("html-page-context", citation_styles.add_citation_meta, DEFAULT),
     Handler("html-page-context", search.add_layout, DEFAULT),
     Handler("html-page-context", searchshards.add_index_path, DEFAULT),

@@ -121,6 +121,13 @@ OVERRIDES = (
              "Read the Docs runs Sphinx with the folder of conf.py as source folder; the pages live "
              "in docs/ and must be served at papers/<id>.html",
              "none: Sphinx has no setting for a source folder other than the command's"),
+    Override("book.narrow_to_book", "sphinx",
+             "include_patterns, exclude_patterns and root_doc changed in builder-inited: the environment "
+             "compared the configuration before it, and lists the sources (find_files) and picks the root "
+             "document after it",
+             "the builder is known only from builder-inited on; the PDF and EPUB hold book/ only, so that "
+             "they stay a few hundred pages at 10,000 papers",
+             "none: Sphinx has no per-builder source set"),
     Override("integrity.on_build_finished", "sphinx",
              "Builder.get_outfilename for documents that are gone",
              "Sphinx forgets a removed source but leaves its HTML page in the output folder",

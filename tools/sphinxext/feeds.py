@@ -25,7 +25,6 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
-from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..files.write import write_if_changed
 from ..layout import (
@@ -39,6 +38,7 @@ from ..layout import (
     topic_docname,
     topic_feed,
 )
+from .book import is_site_build
 
 
 def render_feed(data: dict[str, Any], base_url: str, title: str) -> str:
@@ -132,7 +132,7 @@ def render_sitemap(urls: list[str]) -> str:
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+    if exception is not None or not is_site_build(app):
         return
     base = (app.config.html_baseurl or "/").rstrip("/") + "/"
     pages = [base + app.builder.get_target_uri(docname) for docname in sorted(app.env.found_docs)]

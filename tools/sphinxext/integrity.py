@@ -45,6 +45,7 @@ from sphinx.errors import ConfigError
 from ..files.lock import FolderLock
 from ..files.uptodate import STAMP
 from ..files.write import write_if_changed
+from .book import is_site_build
 from .buildstate import of_build
 
 MARKER = "paperkb-incomplete"
@@ -144,7 +145,7 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
             return  # the marker stays: the next build starts afresh
         if state.warnings.count:
             return  # a build with warnings is not finished either: the next one redoes it
-        if isinstance(app.builder, StandaloneHTMLBuilder):
+        if is_site_build(app) and isinstance(app.builder, StandaloneHTMLBuilder):
             current = set(app.env.all_docs)
             for docname in sorted(_listed_pages(app) - current):
                 Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)

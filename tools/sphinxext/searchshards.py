@@ -44,6 +44,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from .. import layout
 from ..files.write import sync
+from .book import is_site_build
 
 SHARD_BYTES = 48 * 1024  # postings per terms piece (JSON), about 12 KiB gzip
 PAGES_PER_PIECE = 40  # titles per pages piece, about 3 KiB gzip
@@ -118,7 +119,8 @@ def split_index(index: dict[str, Any]) -> dict[str, str]:
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     builder = app.builder
-    if exception is not None or not isinstance(builder, StandaloneHTMLBuilder) or not builder.search:
+    if (exception is not None or not is_site_build(app)
+            or not isinstance(builder, StandaloneHTMLBuilder) or not builder.search):
         return
     source = Path(builder.outdir) / builder.searchindex_filename
     index = builder.indexer_format.loads(source.read_text(encoding="utf-8"))

@@ -14,15 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..files.write import sync
 from ..layout import EXPORT_DIR
+from .book import is_site_build
 
 MANIFEST = ".paperkb-exports.json"
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+    if exception is not None or not is_site_build(app):
         return
     outdir = Path(app.outdir)
     export = Path(app.srcdir) / EXPORT_DIR
