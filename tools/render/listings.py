@@ -30,7 +30,7 @@ class ArchivePage:
     docname: str
     number: int  # 1 holds the oldest papers
     papers: tuple[EnrichedPaper, ...]  # newest first
-    size: int = PAGE_SIZE  # papers the page holds once full
+    size: int  # papers the page holds once full (PAGE_SIZE, or BIBLIOGRAPHY_PAGE_SIZE)
 
     @property
     def span(self) -> str:
