@@ -51,7 +51,9 @@ html_static_path = ["docs/_static"]
 smartquotes = False
 
 # MyST: only what the templates use; digest text is escaped anyway.
-myst_enable_extensions = ["attrs_block"]  # {.no-search} and {.title-zh} on generated blocks
+# attrs_block: {.no-search} and {.title-zh} on generated blocks; dollarmath: $x$ in the
+# team's notes and articles (generated pages escape every "$" of digest text).
+myst_enable_extensions = ["attrs_block", "dollarmath"]
 myst_heading_anchors = 2
 
 # Citations: refs.bib is generated (the converter sets bibtex_bibfiles). Both

@@ -15,6 +15,12 @@ DIGESTS = "digests"
 MONTHS = "months"  # the timeline: months/<YYYY-MM>.html, months/index.html newest first
 TERMS = "terms"  # a page per glossary term: terms/<slug>.html
 BIBLIOGRAPHY = "bibliography"  # bibliography.html, and its pages bibliography/<n>.html
+# The team's own pages (seeds/notes, seeds/lists, seeds/articles; README.md, "Contracts"):
+# a note is shown on its paper's page, NOTES lists the papers with notes, newest note first.
+NOTES = "notes"
+LISTS = "lists"  # lists/<slug>.html, with lists/<slug>.bib and lists/<slug>.xml; lists/index
+ARTICLES = "articles"  # articles/<slug>.html; articles/index, newest first
+HOME_WRITINGS = 5  # lists and articles named on the home page; the rest on their index pages
 # Head pages of long lists have archive pages <head>/<n>.html (render/listings.py).
 # The book (PDF, EPUB): a chapter per digest of the newest BOOK_DIGESTS,
 # each with its papers in full; the site's listing pages are web navigation and stay out.
@@ -88,6 +94,19 @@ def month_docname(month: str) -> str:
 
 def term_docname(slug: str) -> str:
     return f"{TERMS}/{slug}"
+
+
+def list_docname(slug: str) -> str:
+    return f"{LISTS}/{slug}"
+
+
+def article_docname(slug: str) -> str:
+    return f"{ARTICLES}/{slug}"
+
+
+def list_feed(slug: str) -> str:
+    """A reading list's Atom feed, relative to the site root."""
+    return f"{LISTS}/{slug}.xml"
 
 
 def topic_feed(slug: str) -> str:

@@ -188,3 +188,50 @@ class Citation(NamedTuple):
     @property
     def month(self) -> int:
         return self.date.month if self.date else arxiv.year_month(self.arxiv_id)[1]
+
+
+# --- the team's own writing: notes, articles, reading lists (read.writings, read.reading_lists) ----
+
+class Reference(NamedTuple):
+    """A paper named by a note or an article: ``{paper}`id` ``, ``{cite}`key` `` or ``{term}`t` ``."""
+
+    kind: str  # "paper" (target: an arXiv id), "cite" (a citation key) or "term" (a glossary term)
+    target: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Writing:
+    """A note on a paper (``seeds/notes/<id>.md``) or an article (``seeds/articles/<slug>.md``).
+
+    The text itself is never copied: the page includes the file (MyST ``{include}``),
+    so Sphinx reports a problem in it at the file's own line and re-reads only the
+    including page when it changes.
+    """
+
+    kind: str  # "note" or "article"
+    key: str  # the paper's arXiv id, or the article's slug
+    path: Path
+    body_start: int  # lines before the body (the front matter): the include's :start-line:
+    title: str  # an article's first heading; "" for a note (its paper's title is its title)
+    authors: tuple[str, ...]
+    date: datetime.date | None
+    tags: tuple[str, ...]
+    references: tuple[Reference, ...]
+
+
+class ListItem(NamedTuple):
+    arxiv_id: str
+    why: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class ReadingList:
+    """``seeds/lists/<slug>.toml``: a title, a description and papers in the team's order."""
+
+    slug: str
+    path: Path
+    title: str
+    description: str
+    items: tuple[ListItem, ...]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .enrich import Knowledge, enrich
+from .enrich import Knowledge, enrich, link_writings
 from .files.write import WriteReport, sync
 from .model import Problem, build_corpus
-from .read import curated, digest_titles, metadata
+from .read import curated, digest_titles, metadata, reading_lists, writings
 from .read.parse import digest_files, parse_folder
 from .render.pages import render_site
 
@@ -52,7 +53,16 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     knowledge = enrich(corpus, curated.load_taxonomy(data / "taxonomy.toml"),
                        curated.load_glossary(data / "glossary.toml"),
                        metadata.load(seeds / metadata.FILENAME), given)
-    if (parsed.problems and strict) or not write:
-        return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, None)
-    report = sync(docs, render_site(knowledge))
-    return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, report)
+    # The team's notes, articles and reading lists, checked against the papers.
+    notes, note_problems = writings.read_notes(seeds)
+    articles, article_problems = writings.read_articles(seeds)
+    lists, list_problems = reading_lists.read_lists(seeds)
+    linked, link_problems = link_writings(knowledge.papers, knowledge.glossary, notes, articles, lists)
+    knowledge = replace(knowledge, writings=linked)
+    problems = parsed.problems + note_problems + article_problems + list_problems + link_problems
+    if (problems and strict) or not write:
+        return ConvertResult(len(parsed.entries), problems, notices, knowledge, None)
+    # Pages include the team's notes and articles from the seeds folder, by a path from docs/.
+    seeds_from_docs = Path(os.path.relpath(seeds.resolve(), docs.resolve())).as_posix()
+    report = sync(docs, render_site(knowledge, seeds_from_docs))
+    return ConvertResult(len(parsed.entries), problems, notices, knowledge, report)

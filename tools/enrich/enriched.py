@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import arxiv, layout
 from ..model import Citation, Corpus, Link, Paper, Tokens
@@ -20,6 +20,7 @@ from ..read.digest_titles import DigestData
 from ..read.metadata import PaperMeta
 from . import citekeys
 from .classify import classify, find_terms
+from .crossrefs import Writings
 from .digest_names import DigestInfo, describe
 from .related import related_papers
 
@@ -72,6 +73,7 @@ class Knowledge:
     taxonomy: Taxonomy
     glossary: Glossary
     digests: tuple[DigestInfo, ...]  # oldest first (digest_names.describe)
+    writings: Writings = field(default_factory=Writings)  # the team's notes, lists, articles
 
 
 def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,

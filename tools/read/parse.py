@@ -57,6 +57,8 @@ class ParseResult(NamedTuple):
 DIGEST_NAME = re.compile(r"[0-9]{3,}_[^/]+\.txt")
 # Files of the seeds folder that are input but not digests.
 OTHER_INPUTS = frozenset({"metadata.toml", "digests.toml"})
+# Folders of the team's own pages (read/writings.py, read/reading_lists.py).
+OTHER_FOLDERS = frozenset({"notes", "lists", "articles"})
 
 
 def is_digest_name(name: str) -> bool:
@@ -77,7 +79,7 @@ def ignored_files(folder: Path) -> list[Problem]:
     """Every entry of the seeds folder that is neither a digest nor another input, and why."""
     ignored: list[Problem] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name in OTHER_INPUTS:
+        if path.name in OTHER_INPUTS or (path.name in OTHER_FOLDERS and path.is_dir()):
             continue
         if path.is_dir():
             reason = "a folder: digests are files directly in the seeds folder"

@@ -37,6 +37,9 @@ def render_exports(knowledge: Knowledge, topics: Sequence[Topic],
     for topic in topics:
         files[f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}.bib"] = bibtex.concatenate(
             entries[item.arxiv_id] for item in papers_of_topic(knowledge, topic.slug))
+    for reading_list in knowledge.writings.lists:  # in the list's order
+        files[f"{layout.EXPORT_DIR}/{layout.list_docname(reading_list.slug)}.bib"] = bibtex.concatenate(
+            entries[pid] for pid in dict.fromkeys(entry.arxiv_id for entry in reading_list.items))
     return files
 
 

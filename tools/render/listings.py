@@ -74,8 +74,9 @@ def chronological(papers: Sequence[EnrichedPaper]) -> list[EnrichedPaper]:
     return sorted(papers, key=lambda p: (p.date_text, p.arxiv_id))
 
 
-def listing(docname: str, papers: Sequence[EnrichedPaper]) -> Listing:
-    oldest_first = chronological(papers)
+def listing(docname: str, papers: Sequence[EnrichedPaper], *, ordered: bool = False) -> Listing:
+    """``papers`` by date, or (``ordered``) in the given order, oldest first (notes: by the note's)."""
+    oldest_first = list(papers) if ordered else chronological(papers)
     newest_first = tuple(reversed(oldest_first))
     if len(oldest_first) <= max(LATEST, PAGE_SIZE):
         return Listing(docname, newest_first, ())

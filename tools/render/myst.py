@@ -105,6 +105,19 @@ def code_block(code: str, language: str) -> MyST:
     return MyST(f"{fence}{target(language)}\n{code.rstrip()}\n{fence}")
 
 
+def include(path: str, start_line: int, heading_offset: int) -> MyST:
+    """A MyST ``{include}`` of a file of the team's (a note, an article), from ``start_line``.
+
+    ``path`` is ``/``-rooted: Sphinx takes it from the source folder.  It comes from
+    the seeds folder's location, not from any text: it only has to fit on the line.
+    """
+    if "\n" in path or "\r" in path or not path.startswith("/"):
+        raise ValueError(f"unusable include path: {path!r}")
+    fence = "`" * max(3, _longest_run(path, "`") + 1)
+    return MyST(f"{fence}{{include}} {path}\n:start-line: {int(start_line)}\n"
+                f":heading-offset: {int(heading_offset)}\n{fence}")
+
+
 def yaml_value(value: object) -> MyST:
     """A front-matter value: JSON is YAML, and JSON strings escape everything."""
     return MyST(json.dumps(value, ensure_ascii=False))

@@ -10,6 +10,7 @@ system; ``files/write.py`` puts the files in place.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import re
@@ -21,8 +22,9 @@ import jinja2
 from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
 from ..enrich.digest_names import DigestInfo
-from ..model import Inline, Text, plain_text
+from ..model import Inline, Text, Writing, plain_text
 from ..read.curated import Glossary, Taxonomy, Topic
+from ..read.writings import ARTICLES, NOTES
 from . import myst
 from .citation_formats import bibtex_entries, highwire, render_exports
 from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
@@ -67,6 +69,8 @@ def _environment() -> jinja2.Environment:
         term_ref=lambda term: myst.role("term", term),
         site_file=_site_file,
         code_block=myst.code_block,
+        # sphinx-design's badge: a card's mark for a paper with a note.
+        badge=lambda text: myst.role("bdg-info-line", str(text)),
         yaml=myst.yaml_value,
         block_class=myst.block_class,
     )
@@ -134,15 +138,18 @@ class Cards:
     at 10,000 papers the lists held 44,000 cards, each rendered anew.
     """
 
-    def __init__(self, env: jinja2.Environment, topic_names: dict[str, str]) -> None:
+    def __init__(self, env: jinja2.Environment, topic_names: dict[str, str],
+                 noted: frozenset[str] = frozenset()) -> None:
         self._macro = env.get_template("_macros.md.jinja").module.paper  # type: ignore[attr-defined]
         self._topic_names = topic_names
+        self._noted = noted  # papers with a note: their cards carry a badge
         self._rendered: dict[str, myst.MyST] = {}
 
     def __getitem__(self, item: EnrichedPaper) -> myst.MyST:
         card = self._rendered.get(item.arxiv_id)
         if card is None:
-            card = self._rendered[item.arxiv_id] = myst.MyST(str(self._macro(item, self._topic_names)))
+            card = self._rendered[item.arxiv_id] = myst.MyST(
+                str(self._macro(item, self._topic_names, item.arxiv_id in self._noted)))
         return card
 
 
@@ -153,16 +160,22 @@ def digest_page(name: str) -> str:
     return f"{layout.DIGESTS}/digest-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
-def render_site(knowledge: Knowledge) -> dict[str, str]:
-    """Every generated file of the site, by path relative to the docs folder."""
+def render_site(knowledge: Knowledge, seeds_from_docs: str = "../seeds") -> dict[str, str]:
+    """Every generated file of the site, by path relative to the docs folder.
+
+    ``seeds_from_docs``: where the seeds folder is, relative to the docs folder; pages
+    include the team's notes and articles from it.
+    """
     env = _environment()
     taxonomy = knowledge.taxonomy
     digest_pages = {digest.name: digest_page(digest.name) for digest in knowledge.corpus.digests}
     digest_titles = {digest.name: digest.title for digest in knowledge.digests}
     topic_names = {t.slug: f"{t.name_zh} · {t.name}" for t in taxonomy.topics}
     topic_zh = {t.slug: t.name_zh for t in taxonomy.topics}
-    cards = Cards(env, topic_zh)
+    writings = knowledge.writings
+    cards = Cards(env, topic_zh, frozenset(writings.notes))
     files: dict[str, str] = {}
+    include_root = "/" + seeds_from_docs.strip("/")
 
     # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
     entries = bibtex_entries(knowledge)
@@ -177,6 +190,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
             abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
             html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
             digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
+            **_writings_of(knowledge, item, include_root),
         )
 
     topic_papers = papers_by_topic(knowledge)
@@ -228,13 +242,14 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files["index.md"] = env.get_template("index.md.jinja").render(
         latest=latest, latest_papers=[knowledge.papers[pid] for pid in latest.paper_ids] if latest else [],
         earlier=list(reversed(digests[:-1]))[:layout.HOME_DIGESTS], digest_pages=digest_pages,
-        cards=cards,
+        cards=cards, writings=knowledge.writings,
         topics=sorted(((t, topic_counts[t.slug]) for t in used_topics), key=lambda tc: -tc[1]),
         months=month_counts[:layout.HOME_MONTHS], feed_digests=layout.FEED_DIGESTS,
         counts={"papers": len(knowledge.papers), "topics": len(used_topics),
                 "digests": len(digests), "months": len(months)})
 
     _render_glossary(env, knowledge, cards, files)
+    _render_writings(env, knowledge, include_root, cards, files)
     _render_book(env, knowledge, digest_pages, topic_names, files)
     pages = bibliography_pages(list(knowledge.papers.values()), layout.BIBLIOGRAPHY)
     files[f"{layout.BIBLIOGRAPHY}.md"] = env.get_template("bibliography.md.jinja").render(
@@ -249,6 +264,66 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
     files.update(render_exports(knowledge, used_topics, entries))
     files.update(render_papers_json(knowledge, digest_pages))
     return files
+
+
+def _writings_of(knowledge: Knowledge, item: EnrichedPaper, include_root: str) -> dict[str, object]:
+    """What a paper page shows of the team's pages: its note, its lists, its backlinks."""
+    writings = knowledge.writings
+    note = writings.notes.get(item.arxiv_id)
+    return {
+        "note": note,
+        "note_include": _include(note, include_root, heading_offset=2) if note else "",
+        "links": _linked_titles(knowledge, note) if note else [],
+        "in_lists": writings.in_lists.get(item.arxiv_id, ()),
+        "backlinks": writings.backlinks.get(item.arxiv_id, ()),
+    }
+
+
+def _include(writing: Writing, include_root: str, heading_offset: int) -> myst.MyST:
+    folder = NOTES if writing.kind == "note" else ARTICLES
+    return myst.include(f"{include_root}/{folder}/{writing.path.name}", writing.body_start,
+                        heading_offset)
+
+
+def _linked_titles(knowledge: Knowledge, writing: Writing) -> list[str]:
+    """``id: title`` of each paper the text shows by title (``{paper}``), for the page's front
+    matter: a linked paper's new title changes the including page, which Sphinx then re-reads."""
+    return [f"{pid}: {plain_text(knowledge.papers[pid].paper.title_tokens)}"
+            for pid in knowledge.writings.linked(writing)]
+
+
+def _render_writings(env: jinja2.Environment, knowledge: Knowledge, include_root: str,
+                     cards: Cards, files: dict[str, str]) -> None:
+    """The notes page, a page per reading list and per article, and their index pages.
+
+    None of them exists in a site without notes, lists or articles.
+    """
+    writings = knowledge.writings
+    if writings.notes:
+        by_note = sorted(writings.notes.values(),
+                         key=lambda note: (note.date or knowledge.papers[note.key].date or dt.date.min,
+                                           note.key))
+        notes_listing = listing(layout.NOTES, [knowledge.papers[note.key] for note in by_note],
+                                ordered=True)
+        files[f"{layout.NOTES}.md"] = env.get_template("notes.md.jinja").render(
+            listing=notes_listing, cards=cards)
+        _render_archive(env, notes_listing, "笔记 · Notes", cards, files)
+    list_template = env.get_template("list.md.jinja")
+    for reading_list in writings.lists:
+        files[f"{layout.list_docname(reading_list.slug)}.md"] = list_template.render(
+            reading_list=reading_list, cards=cards,
+            entries=[(entry, knowledge.papers[entry.arxiv_id]) for entry in reading_list.items])
+    if writings.lists:
+        files[f"{layout.LISTS}/index.md"] = env.get_template("lists_index.md.jinja").render(
+            lists=writings.lists)
+    article_template = env.get_template("article.md.jinja")
+    for article in writings.articles:
+        files[f"{layout.article_docname(article.key)}.md"] = article_template.render(
+            article=article, body=_include(article, include_root, heading_offset=0),
+            links=_linked_titles(knowledge, article))
+    if writings.articles:
+        files[f"{layout.ARTICLES}/index.md"] = env.get_template("articles_index.md.jinja").render(
+            articles=writings.articles)
 
 
 BOOK_AUTHORS = 10  # authors named in the book; the rest counted ("et al. (84 authors)")

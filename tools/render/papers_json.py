@@ -21,17 +21,28 @@ from .readable import tex_text
 def render_papers_json(knowledge: Knowledge, digest_pages: Mapping[str, str]) -> dict[str, str]:
     topic_names = {t.slug: (t.name, t.name_zh) for t in knowledge.taxonomy.topics}
     data = {
-        "papers": [_paper(item, topic_names) for item in knowledge.papers.values()],
+        "papers": [_paper(item, topic_names, knowledge) for item in knowledge.papers.values()],
         "digests": [{"name": d.name, "number": d.number, "title": d.title, "date": d.date,
                      "page": f"{digest_pages[d.name]}.html", "papers": list(d.paper_ids)}
                     for d in knowledge.digests],
+        # The team's reading lists, in their order, and its articles, newest first.
+        "lists": [{"slug": rl.slug, "title": rl.title, "description": rl.description,
+                   "page": f"{layout.list_docname(rl.slug)}.html",
+                   "papers": [{"id": entry.arxiv_id, "why": entry.why} for entry in rl.items]}
+                  for rl in knowledge.writings.lists],
+        "articles": [{"slug": a.key, "title": a.title, "authors": list(a.authors),
+                      "date": a.date.isoformat() if a.date else None,
+                      "page": f"{layout.article_docname(a.key)}.html"}
+                     for a in knowledge.writings.articles],
     }
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     return {f"{layout.EXPORT_DIR}/{layout.PAPERS_JSON}": text}
 
 
-def _paper(item: EnrichedPaper, topic_names: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+def _paper(item: EnrichedPaper, topic_names: Mapping[str, tuple[str, str]],
+           knowledge: Knowledge) -> dict[str, Any]:
     paper = item.paper
+    note = knowledge.writings.notes.get(item.arxiv_id)
     return {
         "id": paper.arxiv_id,
         "title": tex_text(paper.title_tokens),
@@ -48,4 +59,8 @@ def _paper(item: EnrichedPaper, topic_names: Mapping[str, tuple[str, str]]) -> d
         "abstract": [plain_text(tokens) for tokens in item.abstract],
         "related": list(item.related),
         "cite_key": item.cite_key,
+        # The team's note on the paper (shown on its page) and the reading lists that hold it.
+        "note": {"authors": list(note.authors), "date": note.date.isoformat() if note.date else None,
+                 "tags": list(note.tags)} if note else None,
+        "lists": [rl.slug for rl in knowledge.writings.in_lists.get(item.arxiv_id, ())],
     }

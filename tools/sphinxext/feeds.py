@@ -6,6 +6,9 @@
   knows the site's address (``html_baseurl``).
 * A feed per topic (``topics/<slug>.xml``): one entry per paper, its newest
   ``TOPIC_FEED_PAPERS``.  Every feed stays the same size as the site grows.
+* A feed per reading list (``lists/<slug>.xml``): its papers in the list's order, the
+  team's "why" as each entry's summary.  Articles are entries of ``feed.xml`` beside
+  the digests (the newest ``FEED_ARTICLES``), by date.
 * The sitemap: every page of the site (the sitemaps.org format).  Not
   sphinx-sitemap: it lists the pages written by the current build only, so after
   an incremental build the sitemap lost every page that was not rewritten; and
@@ -31,33 +34,70 @@ from ..layout import (
     EXPORT_DIR,
     FEED,
     FEED_DIGESTS,
+    LISTS,
     PAPERS_JSON,
     SITEMAP,
     TOPIC_FEED_PAPERS,
     TOPICS,
+    list_feed,
     topic_docname,
     topic_feed,
 )
 from .book import is_site_build
+
+FEED_ARTICLES = 10  # feed.xml: the team's newest articles, beside the newest digests
 
 
 def render_feed(data: dict[str, Any], base_url: str, title: str) -> str:
     base = base_url.rstrip("/") + "/"
     papers = {paper["id"]: paper for paper in data["papers"]}
     digests = list(reversed(data["digests"]))[:FEED_DIGESTS]  # papers.json lists them oldest first
+    articles = [a for a in data.get("articles", ()) if a["date"]][:FEED_ARTICLES]  # newest first
+    # Newest first, by date: a digest and an article of the same day, the digest first.
+    items = sorted([(d["date"], 1, d) for d in digests] + [(a["date"], 0, a) for a in articles],
+                   key=lambda item: (item[0], item[1]), reverse=True)
     feed = _feed(base, base, base + FEED, title, "每期论文摘要 · one entry per digest, with its papers",
-                 [_when(d["date"]) for d in digests])
-    for digest in digests:
+                 [_when(date) for date, _, _ in items])
+    for date, is_digest, item in items:
         entry = feed.add_entry(order="append")
-        entry.id(base + digest["page"])
-        entry.title(digest["title"])
-        entry.link(href=base + digest["page"])
-        entry.updated(_when(digest["date"]))
-        entry.published(_when(digest["date"]))
-        items = "".join(_item(papers[pid], base) for pid in digest["papers"])
-        entry.content(f"<ol>{items}</ol>", type="html")
-        entry.summary(f"{digest['title']}: {len(digest['papers'])} 篇论文 · papers")
+        entry.id(base + item["page"])
+        entry.title(item["title"])
+        entry.link(href=base + item["page"])
+        entry.updated(_when(date))
+        entry.published(_when(date))
+        if is_digest:
+            listed = "".join(_item(papers[pid], base) for pid in item["papers"])
+            entry.content(f"<ol>{listed}</ol>", type="html")
+            entry.summary(f"{item['title']}: {len(item['papers'])} 篇论文 · papers")
+        else:
+            byline = ", ".join(item["authors"])
+            entry.summary(f"文章 · Article{' · ' + byline if byline else ''} · {date}")
     return str(feed.atom_str(pretty=True), "utf-8")
+
+
+def render_list_feeds(data: dict[str, Any], base_url: str, title: str) -> dict[str, str]:
+    """``lists/<slug>.xml`` -> the feed of a reading list: its papers in the list's order."""
+    base = base_url.rstrip("/") + "/"
+    papers = {paper["id"]: paper for paper in data["papers"]}
+    feeds: dict[str, str] = {}
+    for reading_list in data.get("lists", ()):
+        itself = base + list_feed(reading_list["slug"])
+        entries = [(papers[entry["id"]], entry["why"]) for entry in reading_list["papers"]]
+        feed = _feed(itself, base + reading_list["page"], itself,
+                     f"{title} · {reading_list['title']}",
+                     reading_list["description"] or "阅读清单 · a reading list",
+                     [_when(_paper_date(paper)) for paper, _ in entries])
+        for paper, why in entries:
+            entry = feed.add_entry(order="append")
+            entry.id(base + paper["page"])
+            entry.title(f"{paper['title_zh']} · {paper['title']}")
+            entry.link(href=base + paper["page"])
+            when = _when(_paper_date(paper))
+            entry.updated(when)
+            entry.published(when)
+            entry.summary(why or " ".join(paper["abstract"])[:500])
+        feeds[list_feed(reading_list["slug"])] = str(feed.atom_str(pretty=True), "utf-8")
+    return feeds
 
 
 def render_topic_feeds(data: dict[str, Any], base_url: str, title: str) -> dict[str, str]:
@@ -143,10 +183,11 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     data = json.loads(source.read_text(encoding="utf-8"))
     base = app.config.html_baseurl or "/"
     write_if_changed(Path(app.outdir) / FEED, render_feed(data, base, app.config.html_title))
-    topic_feeds = render_topic_feeds(data, base, app.config.html_title)
-    for path, text in topic_feeds.items():
-        (Path(app.outdir) / path).parent.mkdir(parents=True, exist_ok=True)
-        write_if_changed(Path(app.outdir) / path, text)
-    for stale in (Path(app.outdir) / TOPICS).glob("*.xml"):  # a topic no paper has any more
-        if f"{TOPICS}/{stale.name}" not in topic_feeds:
-            stale.unlink()
+    for folder, feeds in ((TOPICS, render_topic_feeds(data, base, app.config.html_title)),
+                          (LISTS, render_list_feeds(data, base, app.config.html_title))):
+        for path, text in feeds.items():
+            (Path(app.outdir) / path).parent.mkdir(parents=True, exist_ok=True)
+            write_if_changed(Path(app.outdir) / path, text)
+        for stale in (Path(app.outdir) / folder).glob("*.xml"):  # a topic or list that is gone
+            if f"{folder}/{stale.name}" not in feeds:
+                stale.unlink()
