@@ -1,4 +1,4 @@
-"""Command line: ``python -m tools {check,convert,clean,metadata,import-metadata}``.
+"""Command line: ``python -m tools {check,convert,clean,note,metadata,import-metadata}``.
 
 Exit status (README.md, "Exit statuses"): 0 when all went well; 1 when a digest
 has problems (each printed as ``file:line: reason``), or (``uptodate``) when the
@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     clean = commands.add_parser("clean", help="remove the generated pages from a docs folder")
     clean.add_argument("docs", type=Path, nargs="?", default=Path("docs"))
     clean.set_defaults(run=_clean)
+    note = commands.add_parser("note", help="start a note on a paper: seeds/notes/<id>.md, "
+                               "with its front matter; prints where it is")
+    note.add_argument("paper", help="the paper's arXiv id (or its arxiv.org link)")
+    note.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
+    note.add_argument("--author", action="append", default=[],
+                      help="who writes it (repeat for several); default: git's user.name")
+    note.set_defaults(run=_new_note)
     meta = commands.add_parser("metadata", help="fill in missing paper metadata from the arXiv API")
     meta.add_argument("seeds", type=Path, nargs="?", default=Path("seeds"))
     meta.add_argument("--refresh", action="store_true",
@@ -175,6 +182,50 @@ def _clean(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(str(error)) from error
     print(f"removed {len(report.removed)} generated files from {args.docs}")
+    return EXIT_OK
+
+
+NOTE_BODY = ("% 笔记写在这里 · Write the note below, in MyST: $math$, {paper}`2503.10622`,\n"
+             "% {cite:p}`citekey` (a paper's key is on its page, under Cite), {term}`Glossary term`.\n"
+             "% Lines starting with % are comments; this one is not shown.\n\n")
+
+
+def _new_note(args: argparse.Namespace) -> int:
+    """Create the note file with its front matter (never over an existing one) and say where."""
+    import datetime as dt
+    import subprocess
+
+    import yaml
+
+    from . import arxiv
+    from .read.parse import parse_folder
+    from .read.writings import NOTES, note_filename
+
+    seeds = _folder(args.seeds, "seeds")
+    try:
+        arxiv_id = arxiv.parse_url(args.paper).id if "://" in args.paper else args.paper.strip()
+    except arxiv.NotArxiv as error:
+        raise UsageError(str(error)) from error
+    reason = arxiv.id_problem(arxiv_id)
+    if reason:
+        raise UsageError(f"{reason}: {arxiv_id!r}")
+    if arxiv_id not in {entry.arxiv.id for entry in parse_folder(seeds).entries}:
+        raise UsageError(f"no digest in {seeds} holds {arxiv_id}: a note is on a paper of the site")
+    path = seeds / NOTES / note_filename(arxiv_id)
+    if path.exists():
+        print(f"{path}: the note exists already; edit it there")
+        return EXIT_OK
+    authors = args.author
+    if not authors:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              check=False).stdout.strip()
+        authors = [name] if name else []
+    front = yaml.safe_dump({"authors": authors, "date": dt.date.today(), "tags": []},
+                           allow_unicode=True, sort_keys=False, default_flow_style=None)
+    path.parent.mkdir(exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(f"---\n{front}---\n\n{NOTE_BODY}")
+    print(f"{path}: a new note on {arxiv_id}; it is shown on papers/{arxiv.page_name(arxiv_id)}.html")
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 
 from .. import arxiv
@@ -216,8 +217,9 @@ def _date(value: object) -> dt.date | None:
 
 @functools.cache  # one parser per process
 def _parser() -> MarkdownIt:
-    """CommonMark with the roles and ``$`` math of MyST (``conf.py``'s extensions)."""
-    return MarkdownIt("commonmark").use(myst_role_plugin).use(dollarmath_plugin)
+    """CommonMark with MyST's roles, ``%`` comments and targets, and ``$`` math (``conf.py``)."""
+    return (MarkdownIt("commonmark").use(myst_role_plugin).use(myst_block_plugin)
+            .use(dollarmath_plugin))
 
 
 def _title_heading(tokens: list[Token]) -> tuple[str, int] | None:
