@@ -98,7 +98,8 @@ def test_an_article_takes_its_title_from_its_first_heading(tmp_path):
     ("---\nauthors: 3\n---\n", 2, "a name or a list of names"),
     ("---\nreviewer: Ada\n---\n", 2, "unknown field 'reviewer'"),
     ("Text and {paper}`2501.00001`.\n", 1, "a paper no digest holds"),
-    ("Text.\n\n```{note}\n:class: tip\n\nSee {cite:t}`nobody2025`.\n```\n", 6, "no paper has this citation key"),
+    ("Text.\n\n```{note}\n:class: tip\n\nSee {cite:t}`nobody2025`.\n```\n", 6,
+     "no paper has this citation key"),
     ("Some\n{term}`Quantum gravity` here.\n", 2, "not a term of the glossary"),
 ])
 def test_a_problem_of_a_note_is_named_at_its_line(tmp_path, text, line, reason):
@@ -236,8 +237,8 @@ def test_a_note_naming_a_missing_paper_fails_the_strict_build_and_lenient_builds
     project = copy_project(tmp_path / "project")
     strict = sphinx_build(project, seeds, tmp_path / "strict", check=False)
     assert strict.returncode != 0
-    assert re.search(rf"notes/{re.escape(NOTED)}\.md:1: (WARNING: )?\{{paper\}}`2501\.00001`: a paper no digest",
-                     strict.stdout + strict.stderr)
+    named = rf"notes/{re.escape(NOTED)}\.md:1: (WARNING: )?\{{paper\}}`2501\.00001`: a paper no digest"
+    assert re.search(named, strict.stdout + strict.stderr)
     sphinx_build(project, seeds, tmp_path / "lenient", strict=False)
     page = soup(tmp_path / "lenient" / "html" / "papers" / f"{NOTED}.html")
     assert page.find(id="notes") is None  # the note is left out; the list and article are built
