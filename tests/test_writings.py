@@ -271,3 +271,15 @@ def test_editing_a_note_rereads_only_its_paper_and_equals_a_clean_build(tmp_path
     assert sorted(incremental) == sorted(clean)
     assert [name for name in clean if incremental[name] != clean[name]] == []
     assert "wombatword" in body_text(tmp_path / "clean" / "html" / "papers" / f"{NOTED}.html")
+
+
+@pytest.mark.slow
+def test_a_myst_warning_in_a_note_names_the_note_and_an_unclosed_fence_ends_with_it(tmp_path):
+    seeds = team_seeds(tmp_path / "seeds", note="Fine.\n\nA {nosuchrole}`x` here.\n\n````{note}\nUnclosed\n")
+    project = copy_project(tmp_path / "project")
+    strict = sphinx_build(project, seeds, tmp_path / "build", check=False)
+    assert strict.returncode != 0
+    assert f"seeds/notes/{NOTED}.md:3: WARNING: Unknown interpreted text role" in strict.stderr
+    page = soup(tmp_path / "build" / "html" / "papers" / f"{NOTED}.html")
+    # The fence closes with the note: the page's own sections after it are still sections.
+    assert page.find(id="cite") is not None and page.find(id="in-lists") is not None

@@ -12,7 +12,8 @@ up, ``report`` records what a build did, ``integrity`` keeps builds from being
 left half-done or mixed (a lock, an unfinished-build marker), ``feeds`` writes
 the Atom feed and the sitemap, ``mathml`` renders formulas at build time (its
 MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta
-tags; ``compat`` lists every reliance on a dependency's internals and guards it.
+tags, ``included`` makes MyST's warnings in a note or article name its file;
+``compat`` lists every reliance on a dependency's internals and guards it.
 
 When each module's handlers run is stated once, in :data:`HANDLERS` below: Sphinx
 calls the handlers of an event by priority (lower first, 500 the default), then
@@ -32,6 +33,7 @@ from . import (
     citation_styles,
     feeds,
     headtags,
+    included,
     integrity,
     navigation,
     report,
@@ -103,6 +105,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     setup_mathml(app)
     search.setup_search(app)
     roles.setup_roles(app)
+    included.setup_included(app)
     for handler in HANDLERS:
         app.connect(handler.event, handler.run, priority=handler.priority)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
