@@ -58,8 +58,10 @@ JUMP_CLASS = "paperkb-jump"
 LATEST_CLASS = "paperkb-latest"  # the home page's latest papers
 NOWRAP_ROLE = "nowrap"  # {nowrap}`2025-03-27`: text a line break may not cut (a date at its hyphens)
 NOWRAP_CLASS = "paperkb-nowrap"
+BYLINE_CLASS = "paperkb-byline"  # who wrote a note or an article, and when
+WHY_CLASS = "paperkb-why"  # a reading list's reason for a paper
 TEMPLATE_CLASSES = (AUTHORS_CLASS, CARDS_CLASS, CARD_CLASS, CHIPS_CLASS, LEDE_CLASS,
-                    TOPIC_CARDS_CLASS, JUMP_CLASS, LATEST_CLASS)
+                    TOPIC_CARDS_CLASS, JUMP_CLASS, LATEST_CLASS, BYLINE_CLASS, WHY_CLASS)
 
 # Machine-readable files in the site root.
 FEED = "feed.xml"

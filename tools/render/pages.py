@@ -306,7 +306,7 @@ def _render_writings(env: jinja2.Environment, knowledge: Knowledge, include_root
         notes_listing = listing(layout.NOTES, [knowledge.papers[note.key] for note in by_note],
                                 ordered=True)
         files[f"{layout.NOTES}.md"] = env.get_template("notes.md.jinja").render(
-            listing=notes_listing, cards=cards)
+            listing=notes_listing, cards=cards, notes=writings.notes)
         _render_archive(env, notes_listing, "笔记 · Notes", cards, files)
     list_template = env.get_template("list.md.jinja")
     for reading_list in writings.lists:

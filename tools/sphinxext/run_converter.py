@@ -27,6 +27,8 @@ from sphinx.config import Config
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from .. import layout
+from ..enrich import Writings
 from ..layout import BIBFILE
 from ..pipeline import convert
 from ..read.curated import KnowledgeError
@@ -79,7 +81,8 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     if result.problems and strict:
         integrity.release_lock(app)
         raise DigestProblems(
-            f"{len(result.problems)} problem(s) in the digests of {seeds} (listed above); "
+            f"{len(result.problems)} problem(s) in the digests, notes, lists or articles of {seeds} "
+            "(listed above); "
             "nothing was converted and the previous pages are unchanged. Fix them, or build "
             "the valid entries with STRICT=0 (make html STRICT=0, or -D paperkb_strict=0).")
     report = result.report
@@ -92,6 +95,23 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         f"({time.perf_counter() - started:.2f} s)")
     # sphinxcontrib-bibtex reads the exported refs.bib (site_files.py copies it to the site root).
     config.bibtex_bibfiles = [str((docs / BIBFILE).relative_to(confdir))]
+    # The sidebar names the team's index pages that exist (docs/_templates/sitenav.html). Every
+    # page shows it: in html_context, a change is a change of the configuration's "html" part,
+    # and Sphinx writes every page again (the first note, list or article of a site).
+    config.html_context = {**config.html_context,
+                           "paperkb_team_pages": team_pages(result.knowledge.writings)}
+
+
+def team_pages(writings: Writings) -> list[tuple[str, str]]:
+    """(docname, label) of the index pages of the team's notes, lists and articles there are."""
+    pages = []
+    if writings.notes:
+        pages.append((layout.NOTES, "笔记 · Notes"))
+    if writings.lists:
+        pages.append((f"{layout.LISTS}/index", "阅读清单 · Lists"))
+    if writings.articles:
+        pages.append((f"{layout.ARTICLES}/index", "文章 · Articles"))
+    return pages
 
 
 def _as_bool(value: object) -> bool:
