@@ -121,8 +121,8 @@ def _writable(docs: Path) -> None:
     lock_unwritable = (lock.is_dir() or not os.access(lock, os.W_OK) if lock.exists()
                        else not os.access(lock.parent, os.W_OK | os.X_OK))
     if lock_unwritable:
-        raise UsageError(f"{docs}: its build lock {lock} is not writable; a build of {docs} "
-                         "holds it")
+        raise UsageError(f"{docs}: the build lock {lock} is not writable; the build takes it "
+                         "while it writes the generated pages")
 
 
 def _convert(args: argparse.Namespace) -> int:

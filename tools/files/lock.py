@@ -7,13 +7,14 @@ would mix their pages.  Whoever writes ``docs/`` (a Sphinx build, from its
 an exclusive lock on ``.paperkb.lock`` beside ``docs/`` (in the checkout's
 root); a second one waits, saying for whom.  The lock file is outside
 ``docs/`` because each build rewrites it (the holder's pid): inside the folder
-that ``make livehtml`` (sphinx-autobuild) watches, each build triggered the
+that ``make livehtml`` (sphinx-autobuild) watches, each build started the
 next, forever.  It is not in the build folder either: builds into two
-different build folders still share ``docs/``.  The operating system releases the lock when the process ends, even when
-it is killed, so a lock can never be left behind.  It is a POSIX record lock
-(``lockf``), not ``flock``: a ``flock`` is shared with every process forked
-while it is held, and sphinx-sitemap forks a multiprocessing manager that
-outlives a killed build, which then kept the checkout locked for good.
+different build folders still share ``docs/``.  The operating system releases
+the lock when the process ends, even when it is killed, so a lock can never be
+left behind.  It is a POSIX record lock (``lockf``), not ``flock``: a
+``flock`` is shared with every process forked while it is held, and
+sphinx-sitemap forks a multiprocessing manager that outlives a killed build,
+which then kept the checkout locked for good.
 """
 
 from __future__ import annotations
