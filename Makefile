@@ -56,9 +56,10 @@ $(BIN)/.livehtml: requirements-livehtml.txt requirements.txt $(BIN)/.runtime
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-livehtml.txt
 	touch $@
 
+# requirements-dev.txt includes requirements-livehtml.txt: both are installed.
 $(BIN)/.dev: requirements-dev.txt requirements-livehtml.txt requirements.txt $(BIN)/.runtime
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+	touch $@ $(BIN)/.livehtml
 
 venv: $(BIN)/.runtime
 
