@@ -8,6 +8,8 @@ BUILDDIR  ?= _build
 STRICT    ?= 1
 SPHINXOPTS ?=
 PYTEST_ARGS ?=
+LIVEHTML_PORT ?= 8000
+LIVEHTML_ARGS ?=
 
 BIN := $(VENV)/bin
 # STRICT=0 (or false, no, off): build the valid entries of a folder with problems.
@@ -28,10 +30,11 @@ CLEAN_PYTHON := $(or $(wildcard $(BIN)/python),$(shell command -v $(PYTHON) || c
 
 BENCH_N ?= 100 1000 10000
 
-.PHONY: help html test test-fast lint bench clean venv metadata
+.PHONY: help html livehtml test test-fast lint bench clean venv metadata
 
 help:
 	@echo "make html       set up $(VENV) and build the site into $(BUILDDIR)/html"
+	@echo "make livehtml   serve the site on http://127.0.0.1:$(LIVEHTML_PORT)/, rebuilt and reloaded on each save in $(SEEDS) or docs"
 	@echo "make test       set up $(VENV) (with test tools) and run the whole test suite"
 	@echo "make test-fast  the unit and property tests only (no site builds, no browser)"
 	@echo "make lint       ruff and mypy (strict on tools/)"
@@ -49,9 +52,14 @@ $(BIN)/.runtime: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(BIN)/.livehtml: requirements-livehtml.txt requirements.txt $(BIN)/.runtime
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-livehtml.txt
 	touch $@
+
+# requirements-dev.txt includes requirements-livehtml.txt: both are installed.
+$(BIN)/.dev: requirements-dev.txt requirements-livehtml.txt requirements.txt $(BIN)/.runtime
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(BIN)/.livehtml
 
 venv: $(BIN)/.runtime
 
@@ -65,6 +73,13 @@ html: $(BIN)/.runtime
 	$(if $(LENIENT),,$(BIN)/python -m tools check "$(SEEDS)" &&) \
 	$(SPHINXBUILD) && $(BIN)/python -m tools uptodate --record $(INPUTS) && \
 	echo "Built $(BUILDDIR)/html/index.html"
+
+# sphinx-autobuild with make html's options, watching $(SEEDS) too and ignoring the pages the
+# converter writes (tools/livehtml.py): one rebuild per save. LIVEHTML_ARGS: more of its
+# options (--open-browser, --host 0.0.0.0).
+livehtml: $(BIN)/.livehtml
+	$(BIN)/python -m tools.livehtml "$(SEEDS)" "$(BUILDDIR)" --port $(LIVEHTML_PORT) \
+	  $(SPHINXFLAGS) $(LIVEHTML_ARGS)
 
 test: $(BIN)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -91,7 +106,7 @@ clean:
 # Sphinx's catch-all ("make mode", as sphinx-quickstart writes it): make latexpdf, epub,
 # linkcheck, singlehtml, ... with the options of make html and the checker first. Files
 # that the rules above depend on have empty rules, so that make never hands them to Sphinx.
-Makefile requirements.txt requirements-dev.txt: ;
+Makefile requirements.txt requirements-dev.txt requirements-livehtml.txt: ;
 
 %: $(BIN)/.runtime
 	@$(if $(LENIENT),,$(BIN)/python -m tools check "$(SEEDS)" &&) \

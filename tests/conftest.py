@@ -90,16 +90,21 @@ def build_report(out: Path) -> dict[str, Any]:
 VENV = Path(sys.prefix)
 
 
+def make_command(*args: str) -> list[str]:
+    """``make -s ARGS`` on the tests' environment: its set-up stamps are taken as done."""
+    stamps = [f"-o{VENV}/bin/{stamp}" for stamp in (".runtime", ".livehtml", ".dev")]
+    return ["make", "-s", f"VENV={VENV}", *stamps, *args]
+
+
 def run_make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``make -s ARGS`` in a project copy (with its Makefile), on the tests' environment."""
-    stamps = [f"-o{VENV}/bin/{stamp}" for stamp in (".runtime", ".dev")]
-    return subprocess.run(["make", "-s", f"VENV={VENV}", *stamps, *args], cwd=project,
+    return subprocess.run(make_command(*args), cwd=project,
                           capture_output=True, text=True, timeout=600)
 
 
 def project_with_makefile(destination: Path) -> Path:
     project = copy_project(destination)
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+    for name in ("Makefile", "requirements.txt", "requirements-livehtml.txt", "requirements-dev.txt"):
         shutil.copy2(ROOT / name, project / name)
     return project
 

@@ -173,14 +173,15 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_the_lock_dies_with_the_build_not_with_the_processes_it_forked(tmp_path):
-    holder = subprocess.run([sys.executable, "-c", _HOLD_THEN_DIE, str(tmp_path)], cwd=ROOT,
+    docs = tmp_path / "docs"  # its lock is beside it, in tmp_path
+    holder = subprocess.run([sys.executable, "-c", _HOLD_THEN_DIE, str(docs)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert holder.returncode == -signal.SIGKILL
     child = int(holder.stdout)
     try:
         taker = subprocess.run(
             [sys.executable, "-c", "import sys; from pathlib import Path; from tools.files.lock import "
-             "FolderLock; FolderLock(Path(sys.argv[1])).acquire(); print('acquired')", str(tmp_path)],
+             "FolderLock; FolderLock(Path(sys.argv[1])).acquire(); print('acquired')", str(docs)],
             cwd=ROOT, capture_output=True, text=True, timeout=20)
     finally:
         os.kill(child, signal.SIGKILL)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tools.files.lock import LOCK_FILE
 from tools.read.parse import parse_file
 from tools.render.lookups import months as months_of
 
@@ -24,9 +23,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
-    # The build lock (tools/files/lock.py) holds the pid of the build that has it: not a page.
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
-            for p in folder.rglob("*") if p.is_file() and p.name != LOCK_FILE}
+            for p in folder.rglob("*") if p.is_file()}
 
 
 def test_second_build_without_change_rewrites_and_rereads_nothing(tmp_path):

@@ -118,14 +118,18 @@ def _check(args: argparse.Namespace) -> int:
 
 def _writable(docs: Path) -> None:
     """A usage error unless a build could write into the docs folder (nothing is written)."""
-    from .files.lock import LOCK_FILE
+    from .files.lock import lock_path
 
-    lock = docs / LOCK_FILE
+    lock = lock_path(docs)
     if not docs.is_dir():
         raise UsageError(f"docs folder not found: {docs}")
-    lock_unwritable = lock.exists() and (lock.is_dir() or not os.access(lock, os.W_OK))
-    if not os.access(docs, os.W_OK | os.X_OK) or lock_unwritable:
+    if not os.access(docs, os.W_OK | os.X_OK):
         raise UsageError(f"{docs}: not writable; the build writes its generated pages there")
+    lock_unwritable = (lock.is_dir() or not os.access(lock, os.W_OK) if lock.exists()
+                       else not os.access(lock.parent, os.W_OK | os.X_OK))
+    if lock_unwritable:
+        raise UsageError(f"{docs}: the build lock {lock} is not writable; the build takes it "
+                         "while it writes the generated pages")
 
 
 def _convert(args: argparse.Namespace) -> int:

@@ -33,6 +33,13 @@ GENERATED = "_generated"
 EXPORT_DIR = f"{GENERATED}/export"  # mirrored into the site root after each build
 SEARCH_WORDS = f"{GENERATED}/search-words.txt"  # the jieba user dictionary
 
+# Everything the converter writes into the docs folder, as top-level names (the rest of
+# docs/ is hand-written): `make livehtml` ignores changes there (tools/livehtml.py), since
+# they are the output of the build that is running, not an edit.
+GENERATED_IN_DOCS = (PAPERS, TOPICS, DIGESTS, MONTHS, TERMS, BIBLIOGRAPHY, f"{BIBLIOGRAPHY}.md",
+                     BOOK, GENERATED, "index.md", "glossary.md",
+                     NOTES, f"{NOTES}.md", LISTS, ARTICLES)
+
 # Citation exports, relative to the site root (and to EXPORT_DIR in the sources).
 REFS_BIB = "refs.bib"
 REFS_JSON = "refs.json"

@@ -1,15 +1,20 @@
-"""One build of a checkout at a time: an advisory lock on a file in the docs folder.
+"""One build of a checkout at a time: an advisory lock on a file beside the docs folder.
 
 The converter writes the generated pages into ``docs/`` and Sphinx then reads
 them: two builds of one checkout at once (different ``SEEDS`` or ``BUILDDIR``)
 would mix their pages.  Whoever writes ``docs/`` (a Sphinx build, from its
 ``config-inited`` to its end; ``python -m tools convert`` and ``clean``) holds
-an exclusive lock on ``docs/.paperkb.lock``; a second one waits, saying for
-whom.  The operating system releases the lock when the process ends, even when
-it is killed, so a lock can never be left behind.  It is a POSIX record lock
-(``lockf``), not ``flock``: a ``flock`` is shared with every process forked
-while it is held, and sphinx-sitemap forks a multiprocessing manager that
-outlives a killed build, which then kept the checkout locked for good.
+an exclusive lock on ``.paperkb.lock`` beside ``docs/`` (in the checkout's
+root); a second one waits, saying for whom.  The lock file is outside
+``docs/`` because each build rewrites it (the holder's pid): inside the folder
+that ``make livehtml`` (sphinx-autobuild) watches, each build started the
+next, forever.  It is not in the build folder either: builds into two
+different build folders still share ``docs/``.  The operating system releases
+the lock when the process ends, even when it is killed, so a lock can never be
+left behind.  It is a POSIX record lock (``lockf``), not ``flock``: a
+``flock`` is shared with every process forked while it is held, and
+sphinx-sitemap forks a multiprocessing manager that outlives a killed build,
+which then kept the checkout locked for good.
 """
 
 from __future__ import annotations
@@ -29,11 +34,16 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class FolderLock:
-    """An exclusive lock on ``<folder>/.paperkb.lock``, waited for with a message."""
+def lock_path(docs: Path) -> Path:
+    """The lock file of the docs folder ``docs``: beside it, never inside it."""
+    return docs.absolute().parent / LOCK_FILE
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / LOCK_FILE
+
+class FolderLock:
+    """An exclusive lock on the docs folder ``docs`` (:func:`lock_path`), waited for with a message."""
+
+    def __init__(self, docs: Path) -> None:
+        self.path = lock_path(docs)
         self._handle: TextIO | None = None
 
     def acquire(self, say: Callable[[str], None] = _say) -> None:

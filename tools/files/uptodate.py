@@ -25,7 +25,6 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .lock import LOCK_FILE
 from .write import MANIFEST, write_if_changed
 
 STAMP = "paperkb-inputs.json"
@@ -33,7 +32,7 @@ _ROOT_FILES = ("conf.py", "Makefile", "requirements.txt")
 # What conf.py reads from the environment: the site's address goes into feed.xml, the
 # sitemap, canonical and og:url, so another address is another site.
 ENVIRONMENT = ("PAPERKB_BASEURL", "READTHEDOCS_CANONICAL_URL")
-_SKIPPED = {"__pycache__", LOCK_FILE, MANIFEST}
+_SKIPPED = {"__pycache__", MANIFEST}
 
 
 def stamp_path(builddir: Path) -> Path:

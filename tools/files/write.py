@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 MANIFEST = ".generated.json"
+# A file being written is first ``.<name>.<random>.tmp`` in the same folder.
+TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".", ".tmp"
 
 
 class WriteReport(NamedTuple):
@@ -61,7 +63,8 @@ def write_if_changed(path: Path, text: str) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.",
+                                      suffix=TEMPORARY_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
