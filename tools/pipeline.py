@@ -51,7 +51,8 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
                                                  (path.stem for path in digest_files(seeds))))
     knowledge = enrich(corpus, curated.load_taxonomy(data / "taxonomy.toml"),
                        curated.load_glossary(data / "glossary.toml"),
-                       metadata.load(seeds / metadata.FILENAME), given)
+                       metadata.load(seeds / metadata.FILENAME), given,
+                       curated.load_proper_nouns(data / "proper_nouns.toml"))
     if (parsed.problems and strict) or not write:
         return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, None)
     report = sync(docs, render_site(knowledge))

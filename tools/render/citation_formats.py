@@ -22,7 +22,7 @@ from .lookups import papers_of_topic
 
 def bibtex_entries(knowledge: Knowledge) -> dict[str, str]:
     """arXiv id -> the paper's BibTeX entry, written."""
-    return {pid: bibtex.write([bibtex.entry(item.citation, item.cite_key)])
+    return {pid: bibtex.write([bibtex.entry(item.citation, item.cite_key, knowledge.proper_nouns)])
             for pid, item in knowledge.papers.items()}
 
 
@@ -56,7 +56,7 @@ def csl_item(item: EnrichedPaper) -> dict[str, Any]:
     csl["issued"] = {"date-parts": [[date.year, date.month, date.day] if date
                                     else [citation.year, citation.month]]}
     csl.update({"publisher": "arXiv", "number": f"arXiv:{arxiv_id}", "genre": "Preprint",
-                "DOI": f"10.48550/arXiv.{arxiv_id}", "URL": arxiv.abs_url(arxiv_id)})
+                "DOI": arxiv.doi(arxiv_id), "URL": arxiv.abs_url(arxiv_id)})
     return csl
 
 

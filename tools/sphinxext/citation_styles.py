@@ -103,7 +103,8 @@ def _readable_math(entry: Entry) -> Entry:
         return entry
     text = readable_text(markup.tokenize(bibtex.field_text(title)))
     readable = Entry(entry.type, fields=entry.fields, persons=entry.persons)
-    readable.fields["title"] = bibtex.latex_title(text)
+    # The words the converter protected stay protected (proper nouns, acronyms).
+    readable.fields["title"] = bibtex.latex_title(text, bibtex.protected_groups(title))
     readable.key = entry.key
     return readable
 
