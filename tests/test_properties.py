@@ -168,8 +168,8 @@ def test_metadata_loads_or_names_the_problem_and_reaches_bibtex_as_data(tmp_path
         library = bibtexparser.parse_string(text)
         assert not library.failed_blocks and [e.key for e in library.entries] == ["k"]
         fields = library.entries[0].fields_dict
-        assert set(fields) <= {"title", "author", "key", "year", "month", "eprint", "archivePrefix",
-                               "primaryClass", "url"}, text
+        assert set(fields) <= {"title", "author", "key", "year", "month", "doi", "eprint",
+                               "archivePrefix", "eprinttype", "primaryClass", "url"}, text
         if meta.primary_category:
             assert _decode(fields["primaryClass"].value) == meta.primary_category
         parsed = pybtex.database.parse_string(text, "bibtex")
