@@ -151,9 +151,12 @@ def test_open_graph_says_article_and_opens_the_abstract(seeds_site):
     assert page.find("meta", property="og:type")["content"] == "article"
     description = page.find("meta", property="og:description")["content"]
     abstract = page.find("meta", attrs={"name": "citation_abstract"})["content"]
-    assert description == "归一化层在现代神经网络中广泛应用，并长期被视为不可或缺的组件。然而，本研究表明，" \
-        "无需归一化的 Transformer 可以通过一种简单的方法实现相同甚至更好的性能。我们提出了一种称为动态 Tanh (DyT) " \
-        "的逐元素操作 DyT(x) = tanh(αx)，作为 Transformer 中归一化层的替代方案。"
+    # The first three sentences: the fourth would pass 200 characters.
+    assert description == (
+        "归一化层在现代神经网络中广泛应用，并长期被视为不可或缺的组件。"
+        "然而，本研究表明，无需归一化的 Transformer 可以通过一种简单的方法实现相同甚至更好的性能。"
+        "我们提出了一种称为动态 Tanh (DyT) 的逐元素操作 DyT(x) = tanh(αx)，"
+        "作为 Transformer 中归一化层的替代方案。")
     assert abstract.startswith(description)
     for path in paper_pages(seeds_site):
         description = soup(path).find("meta", property="og:description")["content"]
@@ -196,7 +199,7 @@ def test_json_ld_cannot_be_closed_by_digest_text(hostile_site):
     assert record["headline"] == '<script>alert("title")</script> Scripted Title'
     page = soup(path)
     assert _json_ld(page) == record  # the parser sees the same single script element
-    assert not [script for script in page.find_all("script")
-                if script.get("type") != "application/ld+json" and "alert" in (script.string or "")]
+    code = [script for script in page.find_all("script") if script.get("type") != "application/ld+json"]
+    assert not [script for script in code if "alert" in (script.string or "")]
     for path in paper_pages(hostile_site):
         _json_ld(soup(path))  # every record parses, whatever its digest holds

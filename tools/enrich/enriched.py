@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .. import arxiv, layout
 from ..model import Citation, Corpus, Link, Paper, Tokens
-from ..read.curated import Glossary, ProperNouns, Taxonomy
+from ..read.curated import NO_PROPER_NOUNS, Glossary, ProperNouns, Taxonomy
 from ..read.digest_titles import DigestData
 from ..read.metadata import PaperMeta
 from . import citekeys
@@ -72,7 +72,7 @@ class Knowledge:
     taxonomy: Taxonomy
     glossary: Glossary
     digests: tuple[DigestInfo, ...]  # oldest first (digest_names.describe)
-    proper_nouns: ProperNouns = ProperNouns()  # names BibTeX titles keep capitalised
+    proper_nouns: ProperNouns = NO_PROPER_NOUNS  # names BibTeX titles keep capitalised
 
 
 def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
@@ -95,7 +95,7 @@ def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
                                     abstract=paper.abstract_tokens, links=links)
     return Knowledge(corpus=corpus, papers=papers, taxonomy=taxonomy, glossary=glossary,
                      digests=describe(corpus.digests, metadata, digest_data or {}),
-                     proper_nouns=proper_nouns or ProperNouns())
+                     proper_nouns=proper_nouns or NO_PROPER_NOUNS)
 
 
 def citation(paper: Paper, meta: PaperMeta | None) -> Citation:

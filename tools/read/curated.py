@@ -58,6 +58,9 @@ class ProperNouns:
     names: tuple[str, ...] = ()
 
 
+NO_PROPER_NOUNS = ProperNouns()
+
+
 def load_taxonomy(path: Path) -> Taxonomy:
     data = _load(path)
     settings = data.get("settings", {})

@@ -28,7 +28,7 @@ from bibtexparser.writer import BibtexFormat
 
 from .. import arxiv
 from ..model import Citation
-from ..read.curated import ProperNouns
+from ..read.curated import NO_PROPER_NOUNS, ProperNouns
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WORD_EDGES = re.compile(r"""([("'\[]*)(.*?)([.,:;!?)"'\]]*)""", re.DOTALL)
@@ -60,7 +60,7 @@ def field_text(value: str) -> str:
     return _ENCODED.sub(lambda match: _DECODED.get(match.group(0), ""), value)
 
 
-def latex_title(title: str, proper_nouns: ProperNouns = ProperNouns()) -> str:
+def latex_title(title: str, proper_nouns: ProperNouns = NO_PROPER_NOUNS) -> str:
     """A title as BibTeX title text: special characters encoded, capitals protected."""
     spans = _protected_spans(title, proper_nouns)
     out, position = [], 0
@@ -127,7 +127,7 @@ def protected_groups(value: str) -> ProperNouns:
     return ProperNouns(tuple(dict.fromkeys(group for group in groups if group.strip())))
 
 
-def entry(citation: Citation, key: str, proper_nouns: ProperNouns = ProperNouns()) -> BibEntry:
+def entry(citation: Citation, key: str, proper_nouns: ProperNouns = NO_PROPER_NOUNS) -> BibEntry:
     fields = [Field("title", latex_title(citation.title, proper_nouns))]
     if citation.authors:
         # A name without a given name is braced so BibTeX reads it as one family name.

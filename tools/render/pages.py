@@ -23,8 +23,7 @@ from ..enrich import EnrichedPaper, Knowledge
 from ..enrich.digest_names import DigestInfo
 from ..model import Inline, Text, plain_text
 from ..read.curated import Glossary, Taxonomy, Topic
-from . import myst
-from . import scholarly_meta
+from . import myst, scholarly_meta
 from .citation_formats import bibtex_entries, render_exports
 from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
 from .lookups import months as months_of

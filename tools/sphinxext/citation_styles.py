@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-
 from pybtex.database import Entry
 from pybtex.plugin import find_plugin, register_plugin
 from pybtex.richtext import BaseMultipartText, Protected, String, Tag, Text
