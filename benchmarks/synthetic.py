@@ -29,6 +29,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,7 +181,8 @@ def _write_metadata(path: Path, ids: list[str], per_digest: int, months: int, se
 
 
 def write_knowledge(data: Path, seed: int = 0) -> None:
-    """The taxonomy and glossary for the synthetic subfields, into a docs/_data folder."""
+    """The taxonomy and glossary for the synthetic subfields, and the shipped proper nouns (they
+    are not about a field), into a docs/_data folder."""
     fields = subfields(seed)
     topics = ['[settings]\ntitle_weight = 3\nthreshold = 3\nmax_topics = 3\nfallback = "other"\n']
     terms = []
@@ -196,6 +198,7 @@ def write_knowledge(data: Path, seed: int = 0) -> None:
     data.mkdir(parents=True, exist_ok=True)
     (data / "taxonomy.toml").write_text("\n".join(topics), encoding="utf-8")
     (data / "glossary.toml").write_text("\n".join(terms), encoding="utf-8")
+    shutil.copyfile(ROOT / "docs" / "_data" / "proper_nouns.toml", data / "proper_nouns.toml")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--per-digest", type=int, default=25)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--data", type=Path, help="also write taxonomy.toml and glossary.toml here")
+    parser.add_argument("--data", type=Path,
+                        help="also write taxonomy.toml, glossary.toml and proper_nouns.toml here")
     args = parser.parse_args(argv)
     files = write_corpus(args.folder, args.papers, args.per_digest, args.seed)
     if args.data:

@@ -212,7 +212,7 @@ def test_two_builds_of_one_checkout_at_once_each_get_their_own_site(tmp_path):
         assert {p.stem for p in (html / "papers").glob("*.bib")} == ids
         refs = (html / "refs.bib").read_text(encoding="utf-8")
         assert {line.split("{")[1].split("}")[0] for line in refs.splitlines()
-                if line.strip().startswith("eprint")} == ids
+                if line.strip().startswith("eprint =")} == ids
         assert {item["number"].removeprefix("arXiv:") for item in
                 json.loads((html / "refs.json").read_text(encoding="utf-8"))} == ids
 

@@ -13,7 +13,17 @@ import pytest
 from tools.read import metadata
 from tools.read.names import split_name
 
-from .conftest import SEEDS, paper_page, paper_pages, require, require_tex_file, run_bibtex, soup
+from .conftest import (
+    SEEDS,
+    copy_project,
+    paper_page,
+    paper_pages,
+    require,
+    require_tex_file,
+    run_bibtex,
+    soup,
+    sphinx_build,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -147,6 +157,50 @@ def test_bibliography_lists_authors_and_shortens_long_lists(seeds_site):
     assert "Jiachen Zhu, Xinlei Chen, Kaiming He, Yann LeCun, and Zhuang Liu" in zhu
     sea = next(e for e in entries if "SEA-VL" in e)  # 92 authors: the first seven, et al.
     assert "Thant Thiri Maung, Frederikus Hudi, et al." in sea and "Anugraha" not in sea
+
+
+def test_bibliography_keeps_proper_nouns_capitalised(seeds_site):
+    """The site's style writes titles in sentence case; names keep their capitals."""
+    entries = " ".join(" ".join(c.get_text().split())
+                       for c in soup(seeds_site / "bibliography.html").select("div.citation"))
+    for name in ("for European languages", "for Southeast Asia", "Hugging Face's model atlas",
+                 "ICD coding in Russian", "EuroBERT: scaling multilingual encoders"):
+        assert name in entries, name
+    for lowered in ("european", "southeast asia", "hugging face", "russian"):
+        assert lowered not in entries, lowered
+
+
+def _entry_links(page_path):
+    """(arXiv id, the page each link of an entry leads to, or its URL) per bibliography entry."""
+    for entry in soup(page_path).select("div.citation"):
+        text = " ".join(entry.get_text().split())
+        arxiv_id = text.split("arXiv:", 1)[1].split(",", 1)[0]
+        targets = [(page_path.parent / a["href"]).resolve() if "://" not in a["href"] else a["href"]
+                   for a in entry.select("a[href]")]
+        yield arxiv_id, targets
+
+
+def test_bibliography_entries_link_to_the_papers_pages(tmp_path, seeds_site):
+    """On the one-page bibliography and on the pages of a paged one (another folder depth)."""
+    site = seeds_site
+    for arxiv_id, targets in _entry_links(site / "bibliography.html"):
+        assert targets == [paper_page(site, arxiv_id).resolve()], (arxiv_id, targets)
+    project = copy_project(tmp_path / "project")
+    listings = project / "tools" / "render" / "listings.py"
+    source = listings.read_text(encoding="utf-8")
+    assert "BIBLIOGRAPHY_PAGE_SIZE = 100" in source
+    listings.write_text(source.replace("BIBLIOGRAPHY_PAGE_SIZE = 100", "BIBLIOGRAPHY_PAGE_SIZE = 10"),
+                        encoding="utf-8")
+    sphinx_build(project, SEEDS, tmp_path / "out")
+    paged = tmp_path / "out" / "html"
+    pages = sorted((paged / "bibliography").glob("*.html"))
+    seen = []
+    for page in pages:
+        for arxiv_id, targets in _entry_links(page):
+            assert targets == [paper_page(paged, arxiv_id).resolve()], (page, arxiv_id, targets)
+            assert targets[0].is_file()
+            seen.append(arxiv_id)
+    assert len(pages) == 3 and sorted(seen) == sorted(METADATA)
 
 
 # --- The bibliography as readers read it ------------------------------------------------------

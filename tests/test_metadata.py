@@ -337,6 +337,6 @@ def test_no_metadata_field_can_inject_bibtex_fields(tmp_path):
     paper = Paper("2503.00001", "T", "中文", ("摘要",), "https://arxiv.org/abs/2503.00001", (), ())
     text = bibtex.write([bibtex.entry(citation(paper, meta), "k")])
     (entry,) = bibtexparser.parse_string(text).entries
-    assert set(entry.fields_dict) == {"title", "author", "year", "month", "eprint", "archivePrefix",
-                                      "primaryClass", "url"}
+    assert set(entry.fields_dict) == {"title", "author", "year", "month", "doi", "eprint",
+                                      "archivePrefix", "eprinttype", "primaryClass", "url"}
     assert "injected" not in {f.key for f in entry.fields} and "note" not in entry.fields_dict

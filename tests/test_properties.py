@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -21,9 +22,10 @@ from tools.read import curated as knowledge
 from tools.read.parse import parse_text
 from tools.render import bibtex
 from tools.render.pages import render_site
+from tools.sphinxext.json_ld import script_text
 
 from .conftest import MYST_EXTENSIONS
-from .test_bibtex import _decode
+from .test_bibtex import PROPER_NOUNS, _decode
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = knowledge.load_taxonomy(ROOT / "docs" / "_data" / "taxonomy.toml")
@@ -147,6 +149,29 @@ _TABLE = _WELL_TYPED | _ANY_TYPED
 _IDS = st.sampled_from(["2503.00001", "2503.00002", "2503.00003", "hep-th/9901001", "2513.00001"])
 
 
+@given(st.lists(st.one_of(st.sampled_from(PROPER_NOUNS.names), st.text(max_size=12)), max_size=6))
+def test_titles_with_proper_nouns_round_trip(parts):
+    """Braced names and words, whatever surrounds them: the title reads back as it was."""
+    title = " ".join(" ".join(parts).split())
+    written = bibtex.latex_title(title, PROPER_NOUNS)
+    assert bibtex.field_text(written) == title
+    text = bibtex.write([bibtex.entry(Citation("2503.00001", title or "x"), "k", PROPER_NOUNS)])
+    assert not bibtexparser.parse_string(text).failed_blocks
+    assert list(pybtex.database.parse_string(text, "bibtex").entries) == ["k"]
+
+
+_SCRIPT_TEXT = st.text() | st.text(alphabet="<>&/\u2028\u2029\"\\ab!-")  # markup-ish text, often
+
+
+@given(st.recursive(_SCRIPT_TEXT | st.integers() | st.none(),
+                    lambda children: st.lists(children, max_size=3)
+                    | st.dictionaries(_SCRIPT_TEXT, children, max_size=3), max_leaves=8))
+def test_json_ld_script_text_holds_no_markup_and_reads_back(record):
+    text = script_text(record)
+    assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(text) == record
+
+
 @given(st.dictionaries(_IDS, _TABLE, max_size=3))
 def test_metadata_loads_or_names_the_problem_and_reaches_bibtex_as_data(tmp_path_factory, tables):
     import tomlkit
@@ -168,8 +193,8 @@ def test_metadata_loads_or_names_the_problem_and_reaches_bibtex_as_data(tmp_path
         library = bibtexparser.parse_string(text)
         assert not library.failed_blocks and [e.key for e in library.entries] == ["k"]
         fields = library.entries[0].fields_dict
-        assert set(fields) <= {"title", "author", "key", "year", "month", "eprint", "archivePrefix",
-                               "primaryClass", "url"}, text
+        assert set(fields) <= {"title", "author", "key", "year", "month", "doi", "eprint",
+                               "archivePrefix", "eprinttype", "primaryClass", "url"}, text
         if meta.primary_category:
             assert _decode(fields["primaryClass"].value) == meta.primary_category
         parsed = pybtex.database.parse_string(text, "bibtex")

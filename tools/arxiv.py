@@ -83,6 +83,11 @@ def abs_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 
 
+def doi(arxiv_id: str) -> str:
+    """The DOI arXiv registers (with DataCite) for every paper, old-style ids included."""
+    return f"10.48550/arXiv.{arxiv_id}"
+
+
 def pdf_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}"
 

@@ -52,7 +52,8 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
                                                  (path.stem for path in digest_files(seeds))))
     knowledge = enrich(corpus, curated.load_taxonomy(data / "taxonomy.toml"),
                        curated.load_glossary(data / "glossary.toml"),
-                       metadata.load(seeds / metadata.FILENAME), given)
+                       metadata.load(seeds / metadata.FILENAME), given,
+                       curated.load_proper_nouns(data / "proper_nouns.toml"))
     # The team's notes, articles and reading lists, checked against the papers.
     notes, note_problems = writings.read_notes(seeds)
     articles, article_problems = writings.read_articles(seeds)

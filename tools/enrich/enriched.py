@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import arxiv, layout
 from ..model import Citation, Corpus, Link, Paper, Tokens
-from ..read.curated import Glossary, Taxonomy
+from ..read.curated import NO_PROPER_NOUNS, Glossary, ProperNouns, Taxonomy
 from ..read.digest_titles import DigestData
 from ..read.metadata import PaperMeta
 from . import citekeys
@@ -74,11 +74,13 @@ class Knowledge:
     glossary: Glossary
     digests: tuple[DigestInfo, ...]  # oldest first (digest_names.describe)
     writings: Writings = field(default_factory=Writings)  # the team's notes, lists, articles
+    proper_nouns: ProperNouns = NO_PROPER_NOUNS  # names BibTeX titles keep capitalised
 
 
 def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
            metadata: dict[str, PaperMeta] | None = None,
-           digest_data: Mapping[str, DigestData] | None = None) -> Knowledge:
+           digest_data: Mapping[str, DigestData] | None = None,
+           proper_nouns: ProperNouns | None = None) -> Knowledge:
     metadata = metadata or {}
     citations = {pid: citation(p, metadata.get(pid)) for pid, p in corpus.papers.items()}
     keys = citekeys.assign_keys(citations.values())
@@ -94,7 +96,8 @@ def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
                                     citation=citations[pid], meta=metadata.get(pid),
                                     abstract=paper.abstract_tokens, links=links)
     return Knowledge(corpus=corpus, papers=papers, taxonomy=taxonomy, glossary=glossary,
-                     digests=describe(corpus.digests, metadata, digest_data or {}))
+                     digests=describe(corpus.digests, metadata, digest_data or {}),
+                     proper_nouns=proper_nouns or NO_PROPER_NOUNS)
 
 
 def citation(paper: Paper, meta: PaperMeta | None) -> Citation:

@@ -1,4 +1,4 @@
-"""Curated knowledge: the taxonomy and the glossary, loaded from TOML data files.
+"""Curated knowledge: the taxonomy, the glossary and the proper nouns, loaded from TOML data files.
 
 The files live in ``docs/_data/`` so that an editor can change topics and
 terms without touching code; this module turns them into typed records and
@@ -51,6 +51,16 @@ class Glossary:
     terms: tuple[Term, ...]
 
 
+@dataclass(frozen=True)
+class ProperNouns:
+    """Names a title keeps capitalised in every citation style (BibTeX braces them)."""
+
+    names: tuple[str, ...] = ()
+
+
+NO_PROPER_NOUNS = ProperNouns()
+
+
 def load_taxonomy(path: Path) -> Taxonomy:
     data = _load(path)
     settings = data.get("settings", {})
@@ -90,6 +100,21 @@ def load_glossary(path: Path) -> Glossary:
     if len(set(names)) != len(names):
         raise KnowledgeError(f"{path}: duplicate glossary terms")
     return Glossary(tuple(terms))
+
+
+def load_proper_nouns(path: Path) -> ProperNouns:
+    """Every ``names`` list of the file's tables (the tables only group them for editors)."""
+    data = _load(path)
+    names: list[str] = []
+    for group, table in data.items():
+        where = f"{path}: [{group}]"
+        if not isinstance(table, dict) or set(table) != {"names"}:
+            raise KnowledgeError(f"{where} must be a table holding only a 'names' list")
+        names += _keywords(table["names"], where)
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise KnowledgeError(f"{path}: names listed twice: {duplicates}")
+    return ProperNouns(tuple(names))
 
 
 def _load(path: Path) -> dict[str, Any]:

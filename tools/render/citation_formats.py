@@ -1,4 +1,4 @@
-"""Enriched knowledge -> the citation exports: BibTeX files, CSL-JSON, Highwire tags.
+"""Enriched knowledge -> the citation exports: BibTeX files and CSL-JSON.
 
 One BibTeX entry per paper (``bibtex.entry``), written once, is shared by its
 page's Cite block, its own ``.bib``, ``refs.bib`` and its topics' ``.bib`` files.  Paths
@@ -22,7 +22,7 @@ from .lookups import papers_of_topic
 
 def bibtex_entries(knowledge: Knowledge) -> dict[str, str]:
     """arXiv id -> the paper's BibTeX entry, written."""
-    return {pid: bibtex.write([bibtex.entry(item.citation, item.cite_key)])
+    return {pid: bibtex.write([bibtex.entry(item.citation, item.cite_key, knowledge.proper_nouns)])
             for pid, item in knowledge.papers.items()}
 
 
@@ -59,21 +59,5 @@ def csl_item(item: EnrichedPaper) -> dict[str, Any]:
     csl["issued"] = {"date-parts": [[date.year, date.month, date.day] if date
                                     else [citation.year, citation.month]]}
     csl.update({"publisher": "arXiv", "number": f"arXiv:{arxiv_id}", "genre": "Preprint",
-                "DOI": f"10.48550/arXiv.{arxiv_id}", "URL": arxiv.abs_url(arxiv_id)})
+                "DOI": arxiv.doi(arxiv_id), "URL": arxiv.abs_url(arxiv_id)})
     return csl
-
-
-def highwire(item: EnrichedPaper) -> list[list[str]]:
-    """Highwire Press ``citation_*`` meta tags (name, content), as Zotero's connector reads them."""
-    citation = item.citation
-    tags = [["citation_title", citation.title]]
-    tags += [["citation_author", f"{family}, {given}" if given else family]
-             for family, given in citation.authors]
-    date = citation.date
-    tags.append(["citation_publication_date",
-                 f"{date:%Y/%m/%d}" if date else f"{citation.year:04d}/{citation.month:02d}"])
-    tags += [["citation_arxiv_id", citation.arxiv_id],
-             ["citation_pdf_url", arxiv.pdf_url(citation.arxiv_id)],
-             ["citation_abstract_html_url", arxiv.abs_url(citation.arxiv_id)],
-             ["citation_doi", f"10.48550/arXiv.{citation.arxiv_id}"]]
-    return tags

@@ -25,8 +25,8 @@ from ..enrich.digest_names import DigestInfo
 from ..model import Inline, Text, Writing, plain_text
 from ..read.curated import Glossary, Taxonomy, Topic
 from ..read.writings import ARTICLES, NOTES
-from . import myst
-from .citation_formats import bibtex_entries, highwire, render_exports
+from . import myst, scholarly_meta
+from .citation_formats import bibtex_entries, render_exports
 from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
 from .lookups import months as months_of
 from .lookups import papers_by_topic, shared
@@ -183,7 +183,9 @@ def render_site(knowledge: Knowledge, seeds_from_docs: str = "../seeds") -> dict
     for item in knowledge.papers.values():
         paper = item.paper
         files[f"{item.page}.md"] = paper_template.render(
-            item=item, paper=paper, variants=paper.variants, highwire=highwire(item),
+            item=item, paper=paper, variants=paper.variants,
+            citation_meta=scholarly_meta.highwire(item) + scholarly_meta.dublin_core(item),
+            open_graph=scholarly_meta.open_graph(item), json_ld=scholarly_meta.json_ld(item),
             related=[(other, _why(knowledge, item, other, topic_zh))
                      for other in (knowledge.papers[pid] for pid in item.related)],
             description=paper.title_zh, digest_titles=digest_titles,

@@ -12,8 +12,9 @@ up, ``report`` records what a build did, ``integrity`` keeps builds from being
 left half-done or mixed (a lock, an unfinished-build marker), ``feeds`` writes
 the Atom feed and the sitemap, ``mathml`` renders formulas at build time (its
 MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta
-tags, ``included`` makes MyST's warnings in a note or article name its file;
-``compat`` lists every reliance on a dependency's internals and guards it.
+tags, ``included`` makes MyST's warnings in a note or article name its file, ``json_ld``
+writes a paper's schema.org record into its head; ``compat`` lists every reliance on a
+dependency's internals and guards it.
 
 When each module's handlers run is stated once, in :data:`HANDLERS` below: Sphinx
 calls the handlers of an event by priority (lower first, 500 the default), then
@@ -35,6 +36,7 @@ from . import (
     headtags,
     included,
     integrity,
+    json_ld,
     navigation,
     report,
     roles,
@@ -80,10 +82,12 @@ HANDLERS = (
             "before the HTML builder makes its search indexer, which splits Chinese with jieba"),
     Handler("doctree-resolved", search.note_written, DEFAULT),
     Handler("doctree-resolved", roles.resolve_site_files, DEFAULT),
+    Handler("doctree-resolved", citation_styles.resolve_paper_links, DEFAULT),
     Handler("doctree-resolved", report.on_doctree_resolved, DEFAULT),
     Handler("html-collect-pages", search.finish_index, DEFAULT),
     Handler("html-page-context", book.add_book_flag, DEFAULT),
     Handler("html-page-context", citation_styles.add_citation_meta, DEFAULT),
+    Handler("html-page-context", json_ld.add_json_ld, DEFAULT),
     Handler("html-page-context", search.add_layout, DEFAULT),
     Handler("html-page-context", searchshards.add_index_path, DEFAULT),
     Handler("html-page-context", synonyms.add_synonyms, DEFAULT),

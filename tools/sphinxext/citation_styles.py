@@ -3,6 +3,8 @@
 * ``paperkb`` (pybtex formatting style, the bibliography page): pybtex's
   ``plain`` with long author lists shortened as the Chicago Manual of Style
   does: more than ten authors are listed as the first seven, then "et al.".
+  An entry's title links to the paper's page on the site (where its arXiv, PDF
+  and DOI links are); its arXiv id and DOI follow as identifiers.
 * ``paperkb_author_year`` (sphinxcontrib-bibtex referencing style): author-year
   with round brackets, "Zhu et al. (2025)" for ``{cite:t}`` and
   "(Zhu et al., 2025)" for ``{cite:p}``.
@@ -23,12 +25,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
 from pybtex.database import Entry
 from pybtex.plugin import find_plugin, register_plugin
 from pybtex.richtext import BaseMultipartText, Protected, String, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as PlainStyle
-from pybtex.style.template import FieldIsMissing, join, node, sentence
+from pybtex.style.template import FieldIsMissing, href, join, node, optional, sentence
+from pybtex.style.template import field as entry_field  # dataclasses' field is used below
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
@@ -44,6 +48,7 @@ from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
+from .. import arxiv, layout
 from ..read import markup
 from ..render import bibtex
 from ..render.readable import readable_text
@@ -103,7 +108,8 @@ def _readable_math(entry: Entry) -> Entry:
         return entry
     text = readable_text(markup.tokenize(bibtex.field_text(title)))
     readable = Entry(entry.type, fields=entry.fields, persons=entry.persons)
-    readable.fields["title"] = bibtex.latex_title(text)
+    # The words the converter protected stay protected (proper nouns, acronyms).
+    readable.fields["title"] = bibtex.latex_title(text, bibtex.protected_groups(title))
     readable.key = entry.key
     return readable
 
@@ -119,6 +125,37 @@ class ShortenedAuthorsStyle(PlainStyle):  # type: ignore[misc]  # pybtex has no 
     def format_names(self, role: str, as_sentence: bool = True) -> Any:
         formatted = shortened_names(role, sep=", ", sep2=" and ", last_sep=", and ")
         return sentence[formatted] if as_sentence else formatted
+
+    def format_title(self, e: Entry, which_field: str, as_sentence: bool = True) -> Any:
+        """The title, linked to the paper's page (resolved per page by :func:`resolve_paper_links`)."""
+        title = super().format_title(e, which_field, as_sentence=False)
+        if "eprint" in e.fields:
+            title = href(join[PAPER_LINK, entry_field("eprint", raw=True)])[title]
+        return sentence[title] if as_sentence else title
+
+    def format_web_refs(self, e: Entry) -> Any:
+        """The arXiv id and the DOI as identifiers; the title is the entry's link."""
+        return sentence[optional[join["arXiv:", entry_field("eprint", raw=True)]],
+                        optional[join["doi:", entry_field("doi", raw=True)]]]
+
+
+# A formatted entry is shared by every bibliography page (and kept between builds), so its
+# link cannot be relative to one page: the style writes this scheme and the arXiv id, and
+# each page's doctree gets the page-relative address of the paper's page.
+PAPER_LINK = "paperkb-paper:"
+
+
+def resolve_paper_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Every ``paperkb-paper:<id>`` link of the page, as the address of the paper's page."""
+    for reference in list(doctree.findall(nodes.reference)):
+        uri = reference.get("refuri", "")
+        if not uri.startswith(PAPER_LINK):
+            continue
+        target = layout.paper_docname(arxiv.page_name(uri[len(PAPER_LINK):]))
+        if target in app.env.all_docs:
+            reference["refuri"] = app.builder.get_relative_uri(docname, target)
+        else:  # no page (an entry of a .bib without a paper): the title, unlinked
+            reference.replace_self(reference.children)
 
 
 def _round() -> BracketStyle:
