@@ -26,10 +26,13 @@ BOOK_DIGESTS = 10
 GENERATED = "_generated"
 EXPORT_DIR = f"{GENERATED}/export"  # mirrored into the site root after each build
 SEARCH_WORDS = f"{GENERATED}/search-words.txt"  # the jieba user dictionary
+# Formatted references kept between runs (render/references.py): citeproc is slow.
+REFERENCES_CACHE = f"{GENERATED}/references-cache.json"
 
 # Citation exports, relative to the site root (and to EXPORT_DIR in the sources).
 REFS_BIB = "refs.bib"
-REFS_JSON = "refs.json"
+REFS_JSON = "refs.json"  # CSL-JSON
+REFS_RIS = "refs.ris"
 BIBFILE = f"{EXPORT_DIR}/{REFS_BIB}"  # the .bib file sphinxcontrib-bibtex reads
 
 # Anchors of a paper page (set by tools/templates/paper.md.jinja): the search
@@ -50,10 +53,11 @@ LEDE_CLASS = "paperkb-lede"
 TOPIC_CARDS_CLASS = "paperkb-topic-cards"
 JUMP_CLASS = "paperkb-jump"
 LATEST_CLASS = "paperkb-latest"  # the home page's latest papers
+REFERENCE_CLASS = "paperkb-reference"  # a formatted reference in a paper's Cite box
 NOWRAP_ROLE = "nowrap"  # {nowrap}`2025-03-27`: text a line break may not cut (a date at its hyphens)
 NOWRAP_CLASS = "paperkb-nowrap"
 TEMPLATE_CLASSES = (AUTHORS_CLASS, CARDS_CLASS, CARD_CLASS, CHIPS_CLASS, LEDE_CLASS,
-                    TOPIC_CARDS_CLASS, JUMP_CLASS, LATEST_CLASS)
+                    TOPIC_CARDS_CLASS, JUMP_CLASS, LATEST_CLASS, REFERENCE_CLASS)
 
 # Machine-readable files in the site root.
 FEED = "feed.xml"

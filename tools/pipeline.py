@@ -8,9 +8,11 @@ from pathlib import Path
 from .enrich import Knowledge, enrich
 from .files.write import WriteReport, sync
 from .model import Problem, build_corpus
-from .read import curated, digest_titles, metadata
+from . import layout
+from .read import csl_styles, curated, digest_titles, metadata
 from .read.parse import digest_files, parse_folder
 from .render.pages import render_site
+from .render.references import load_cache
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,15 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     knowledge = enrich(corpus, curated.load_taxonomy(data / "taxonomy.toml"),
                        curated.load_glossary(data / "glossary.toml"),
                        metadata.load(seeds / metadata.FILENAME), given)
+    styles = csl_styles.load_styles(data / csl_styles.FOLDER)
     if (parsed.problems and strict) or not write:
         return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, None)
-    report = sync(docs, render_site(knowledge))
+    report = sync(docs, render_site(knowledge, styles, load_cache(_read(docs / layout.REFERENCES_CACHE))))
     return ConvertResult(len(parsed.entries), parsed.problems, notices, knowledge, report)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import re
 import urllib.parse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -24,12 +25,14 @@ from ..enrich.digest_names import DigestInfo
 from ..model import Inline, Text, plain_text
 from ..read.curated import Glossary, Taxonomy, Topic
 from . import myst
-from .citation_formats import bibtex_entries, highwire, render_exports
+from ..read.csl_styles import CslStyle
+from .citation_formats import bibtex_entries, csl_records, highwire, render_exports
 from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
 from .lookups import months as months_of
 from .lookups import papers_by_topic, shared
 from .papers_json import render_papers_json
 from .readable import readable_text
+from .references import format_references, render_cache
 
 TEMPLATES = Path(__file__).with_name("templates")
 _SAFE_PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -153,8 +156,14 @@ def digest_page(name: str) -> str:
     return f"{layout.DIGESTS}/digest-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
-def render_site(knowledge: Knowledge) -> dict[str, str]:
-    """Every generated file of the site, by path relative to the docs folder."""
+def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
+                reference_cache: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every generated file of the site, by path relative to the docs folder.
+
+    ``styles`` are those of the formatted references in each paper's Cite box (none:
+    the box has only the exports); ``reference_cache`` the references a previous run
+    formatted (``references.load_cache``), written back with this run's.
+    """
     env = _environment()
     taxonomy = knowledge.taxonomy
     digest_pages = {digest.name: digest_page(digest.name) for digest in knowledge.corpus.digests}
@@ -166,6 +175,8 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
 
     # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
     entries = bibtex_entries(knowledge)
+    records = csl_records(knowledge)
+    formatted = format_references(list(records.values()), styles, reference_cache or {})
     paper_template = env.get_template("paper.md.jinja")
     for item in knowledge.papers.values():
         paper = item.paper
@@ -177,6 +188,7 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
             abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
             html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
             digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
+            references=formatted.references[item.cite_key],
         )
 
     topic_papers = papers_by_topic(knowledge)
@@ -246,7 +258,8 @@ def render_site(knowledge: Knowledge) -> dict[str, str]:
                 page=page, older=_span_link(pages[index - 1] if index > 0 else None),
                 newer=_span_link(pages[index + 1] if index + 1 < len(pages) else None))
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
-    files.update(render_exports(knowledge, used_topics, entries))
+    files.update(render_exports(knowledge, used_topics, entries, records))
+    files[layout.REFERENCES_CACHE] = render_cache(formatted.cache)
     files.update(render_papers_json(knowledge, digest_pages))
     return files
 
