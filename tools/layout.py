@@ -67,6 +67,7 @@ HOME_DIGESTS = 10  # digests the home page lists under "earlier"; the rest in di
 HOME_MONTHS = 12  # months on the home page's timeline; the rest in months/index
 DIGESTS_LISTED = 30  # digests/index lists the newest; older ones from their month's page
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 PAPERS_JSON = "papers.json"
 
 # The search index in pieces (tools/sphinxext/searchshards.py), in the site root:

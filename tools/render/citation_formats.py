@@ -72,13 +72,17 @@ def csl_item(item: EnrichedPaper) -> dict[str, Any]:
     date = citation.date
     csl: dict[str, Any] = {"id": item.cite_key, "type": "article", "title": citation.title}
     if citation.authors:
-        csl["author"] = [{"family": family, "given": given} if given else {"literal": family}
-                         for family, given in citation.authors]
+        csl["author"] = [csl_name(family, given) for family, given in citation.authors]
     csl["issued"] = {"date-parts": [[date.year, date.month, date.day] if date
                                     else [citation.year, citation.month]]}
     csl.update({"publisher": "arXiv", "number": f"arXiv:{arxiv_id}", "genre": "Preprint",
                 "DOI": f"10.48550/arXiv.{arxiv_id}", "URL": arxiv.abs_url(arxiv_id)})
     return csl
+
+
+def csl_name(family: str, given: str) -> dict[str, str]:
+    """A name as CSL-JSON has it: family and given, or a literal one (a team, a one-word name)."""
+    return {"family": family, "given": given} if given else {"literal": family}
 
 
 def highwire(item: EnrichedPaper) -> list[list[str]]:
