@@ -48,7 +48,7 @@ def _rfc4287_problems(feed: etree._Element) -> list[str]:
     """What RFC 4287 (4.1.1, 4.1.2) requires of a feed and its entries, that is missing or wrong.
 
     feedparser, which reads the feeds above, checks none of it; the W3C feed validator does
-    (its output on these feeds is in tools/DESIGN.md, "Feeds").
+    (its output on these feeds is in tools/DESIGN.md, "Feeds, papers.json and the sitemap").
     """
     problems = []
 
@@ -129,7 +129,8 @@ def test_papers_json_follows_its_schema_with_csl_names(seeds_site):
     jsonschema.Draft202012Validator(schema).validate(data)
     assert data["version"] == 2
     (dyt,) = [p for p in data["papers"] if p["id"] == "2503.10622"]
-    assert dyt["authors"][:2] == [{"family": "Zhu", "given": "Jiachen"}, {"family": "Chen", "given": "Xinlei"}]
+    assert dyt["authors"][:2] == [{"family": "Zhu", "given": "Jiachen"},
+                                  {"family": "Chen", "given": "Xinlei"}]
     refs = {record["number"]: record for record in
             json.loads((seeds_site / layout.REFS_JSON).read_text(encoding="utf-8"))}
     assert all(paper["authors"] == refs[f"arXiv:{paper['id']}"]["author"] for paper in data["papers"])

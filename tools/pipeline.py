@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import layout
 from .enrich import Knowledge, enrich
 from .files.write import WriteReport, sync
 from .model import Problem, build_corpus
-from . import layout
 from .read import csl_styles, curated, digest_titles, metadata
 from .read.parse import digest_files, parse_folder
 from .render.pages import render_site

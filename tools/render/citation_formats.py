@@ -101,7 +101,7 @@ def highwire(item: EnrichedPaper) -> list[list[str]]:
     return tags
 
 
-class _RisWriter(rispy.RisWriter):
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]  # rispy publishes no types
     """rispy's RIS writer without its ``1.`` line before each record (a rispy convention, not RIS)."""
 
     def set_header(self, count: int) -> str:

@@ -23,9 +23,9 @@ from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
 from ..enrich.digest_names import DigestInfo
 from ..model import Inline, Text, plain_text
+from ..read.csl_styles import CslStyle
 from ..read.curated import Glossary, Taxonomy, Topic
 from . import myst
-from ..read.csl_styles import CslStyle
 from .citation_formats import bibtex_entries, csl_records, highwire, render_exports
 from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
 from .lookups import months as months_of

@@ -23,7 +23,6 @@ from ..model import plain_text
 from .citation_formats import csl_name
 from .readable import tex_text
 
-
 # 1: the unversioned file, authors as "Given Family" strings; 2: authors as CSL names.
 VERSION = 2
 
