@@ -64,8 +64,9 @@ def test_apa_and_gbt_7714_on_a_paper_page_are_what_citeproc_gives_for_its_record
 
 
 @pytest.mark.slow
-def test_every_formatted_reference_is_citeprocs_even_for_hostile_titles(hostile_site):
-    """Titles that look like HTML, MyST or BibTeX reach the page as the text citeproc made of them."""
+def test_every_formatted_reference_and_ris_record_is_whole_even_for_hostile_titles(hostile_site):
+    """Titles that look like HTML, MyST or BibTeX reach the page as the text citeproc made of
+    them, and the RIS file as themselves: one record a paper."""
     records = _records(hostile_site)
     papers = json.loads((hostile_site / layout.PAPERS_JSON).read_text(encoding="utf-8"))["papers"]
     assert len(paper_pages(hostile_site)) == len(records) == len(papers)
@@ -75,6 +76,9 @@ def test_every_formatted_reference_is_citeprocs_even_for_hostile_titles(hostile_
         assert len(shown) == len(STYLES), page
         for (_, text), style in zip(shown, STYLES, strict=True):
             assert text == _citeproc(records[arxiv_id], CSL / style["file"], style["locale"]), page
+    ris = rispy.loads((hostile_site / layout.REFS_RIS).read_text(encoding="utf-8"))
+    assert {entry["issn"]: entry["title"] for entry in ris} == {
+        record["number"]: record["title"] for record in records.values()}
 
 
 @pytest.mark.slow
