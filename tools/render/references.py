@@ -9,8 +9,9 @@ one place, like every other value from a digest.
 citeproc-py takes 14 ms a paper for APA and 4 ms for GB/T 7714 on an idle core
 (a first conversion of 10,000 papers: 305 s instead of 24 s; tools/DESIGN.md), so
 a reference is cached under the digest of its style and its record: a build
-formats only the papers that are new or changed.  The cache is a generated file (``layout.REFERENCES_CACHE``) that the
-pipeline reads back; each run keeps the entries of the papers it still has.
+formats only the papers that are new or changed.  The cache is a generated file
+(``layout.REFERENCES_CACHE``) that the pipeline reads back; each run keeps the
+entries of the papers it still has.
 """
 
 from __future__ import annotations
