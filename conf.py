@@ -34,6 +34,11 @@ ogp_site_url = html_baseurl
 ogp_site_name = "paper-kb · 论文知识库"
 ogp_enable_meta_description = False
 ogp_social_cards = {"enable": False}  # no generated images (they would need matplotlib)
+# sphinxext-opengraph prints "matplotlib is not installed" when imported, whatever the
+# setting above says: imported here, before Sphinx loads it, without that line.
+from tools.sphinxext.compat import import_opengraph_quietly  # noqa: E402
+
+import_opengraph_quietly()
 ogp_custom_meta_tags = ('<meta name="twitter:card" content="summary">',)
 
 # Read the Docs passes -D language=en: the UI language follows it, the search

@@ -16,10 +16,11 @@ import pytest
 from benchmarks.synthetic import write_corpus, write_knowledge
 from tools import layout
 from tools.pipeline import convert
+from tools.read import csl_styles
 from tools.render import listings
 from tools.render.pages import render_site
 
-from .conftest import build_report, copy_project, sphinx_build
+from .conftest import ROOT, build_report, copy_project, sphinx_build
 
 SMALL, LARGE = 1200, 4800  # 4x: list pages may not grow by more than 1.2x
 # Pages of fewer papers than the site's, so that most archive pages are full at both sizes
@@ -46,6 +47,7 @@ def _site(tmp_path: Path, papers: int) -> dict[str, str]:
     seeds, data = tmp_path / f"seeds-{papers}", tmp_path / f"docs-{papers}" / "_data"
     write_corpus(seeds, papers, months=papers // 100)
     write_knowledge(data)
+    shutil.copytree(ROOT / "docs" / "_data" / csl_styles.FOLDER, data / csl_styles.FOLDER)
     result = convert(seeds, data.parent, write=False)
     assert result.knowledge is not None and not result.problems
     return {path: text for path, text in render_site(result.knowledge).items() if path.endswith(".md")}

@@ -251,3 +251,28 @@ def test_a_card_date_is_never_cut_at_its_hyphens(chromium_browser, site_url, vie
         assert [text for text, count in lines if count != 1] == [], path
     assert not errors, errors
     context.close()
+
+
+def test_the_copy_button_of_a_formatted_reference_copies_it_exactly(chromium_browser, site_url, seeds_site):
+    """What a reader pastes is the reference the page shows, with no prompt or line number."""
+    from tools import layout
+
+    from .conftest import soup
+
+    shown = [block.find("pre").get_text().rstrip("\n") for block in
+             soup(paper_page(seeds_site, "2503.10622")).select(f"#cite div.{layout.REFERENCE_CLASS}")]
+    assert len(shown) == 2
+    context, page, errors = _page(chromium_browser, viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    page.goto(f"{site_url}/papers/2503.10622.html")
+    page.wait_for_load_state("load")
+    copied = []
+    for index in range(len(shown)):
+        block = page.locator(f"#cite div.{layout.REFERENCE_CLASS}").nth(index)
+        block.hover()
+        block.locator("button.copybtn").click()
+        copied.append(page.evaluate("navigator.clipboard.readText()"))
+    assert [text.rstrip("\n") for text in copied] == shown
+    assert copied[1].startswith("[1]ZHU J, CHEN X, HE K, 等.")
+    assert not errors, errors
+    context.close()

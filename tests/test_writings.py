@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import feedparser
+import jsonschema
 import pybtex.database
 import pytest
 
@@ -211,6 +212,11 @@ def test_the_list_page_its_bib_and_its_feed(team_build):
     assert home.find("a", href="lists/start-here.html") is not None
     assert home.find("a", href="articles/sae-survey.html") is not None
     data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    schema = json.loads((DOCS / "_data" / "papers.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)  # the team's fields are in the schema too
+    assert data["lists"][0]["papers"] == [{"id": NOTED, "why": "The reasoning features."},
+                                          {"id": CITED, "why": ""}]
+    assert data["articles"][0]["slug"] == "sae-survey"
     by_id = {paper["id"]: paper for paper in data["papers"]}
     assert by_id[NOTED]["note"]["authors"] == ["Ada Lovelace", "Grace Hopper"]
     assert by_id[CITED]["lists"] == ["start-here"] and by_id[CITED]["note"] is None

@@ -32,6 +32,8 @@ BOOK_DIGESTS = 10
 GENERATED = "_generated"
 EXPORT_DIR = f"{GENERATED}/export"  # mirrored into the site root after each build
 SEARCH_WORDS = f"{GENERATED}/search-words.txt"  # the jieba user dictionary
+# Formatted references kept between runs (render/references.py): citeproc is slow.
+REFERENCES_CACHE = f"{GENERATED}/references-cache.json"
 
 # Everything the converter writes into the docs folder, as top-level names (the rest of
 # docs/ is hand-written): `make livehtml` ignores changes there (tools/livehtml.py), since
@@ -42,7 +44,8 @@ GENERATED_IN_DOCS = (PAPERS, TOPICS, DIGESTS, MONTHS, TERMS, BIBLIOGRAPHY, f"{BI
 
 # Citation exports, relative to the site root (and to EXPORT_DIR in the sources).
 REFS_BIB = "refs.bib"
-REFS_JSON = "refs.json"
+REFS_JSON = "refs.json"  # CSL-JSON
+REFS_RIS = "refs.ris"
 BIBFILE = f"{EXPORT_DIR}/{REFS_BIB}"  # the .bib file sphinxcontrib-bibtex reads
 
 # Anchors of a paper page (set by tools/templates/paper.md.jinja): the search
@@ -63,12 +66,14 @@ LEDE_CLASS = "paperkb-lede"
 TOPIC_CARDS_CLASS = "paperkb-topic-cards"
 JUMP_CLASS = "paperkb-jump"
 LATEST_CLASS = "paperkb-latest"  # the home page's latest papers
+REFERENCE_CLASS = "paperkb-reference"  # a formatted reference in a paper's Cite box
 NOWRAP_ROLE = "nowrap"  # {nowrap}`2025-03-27`: text a line break may not cut (a date at its hyphens)
 NOWRAP_CLASS = "paperkb-nowrap"
 BYLINE_CLASS = "paperkb-byline"  # who wrote a note or an article, and when
 WHY_CLASS = "paperkb-why"  # a reading list's reason for a paper
 TEMPLATE_CLASSES = (AUTHORS_CLASS, CARDS_CLASS, CARD_CLASS, CHIPS_CLASS, LEDE_CLASS,
-                    TOPIC_CARDS_CLASS, JUMP_CLASS, LATEST_CLASS, BYLINE_CLASS, WHY_CLASS)
+                    TOPIC_CARDS_CLASS, JUMP_CLASS, LATEST_CLASS, BYLINE_CLASS, WHY_CLASS,
+                    REFERENCE_CLASS)
 
 # Machine-readable files in the site root.
 FEED = "feed.xml"
@@ -78,6 +83,7 @@ HOME_DIGESTS = 10  # digests the home page lists under "earlier"; the rest in di
 HOME_MONTHS = 12  # months on the home page's timeline; the rest in months/index
 DIGESTS_LISTED = 30  # digests/index lists the newest; older ones from their month's page
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 PAPERS_JSON = "papers.json"
 
 # The search index in pieces (tools/sphinxext/searchshards.py), in the site root:

@@ -6,12 +6,14 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import layout
 from .enrich import Knowledge, enrich, link_writings
 from .files.write import WriteReport, sync
 from .model import Problem, build_corpus
-from .read import curated, digest_titles, metadata, reading_lists, writings
+from .read import csl_styles, curated, digest_titles, metadata, reading_lists, writings
 from .read.parse import digest_files, parse_folder
 from .render.pages import render_site
+from .render.references import load_cache
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,18 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     linked, link_problems = link_writings(knowledge.papers, knowledge.glossary, notes, articles, lists)
     knowledge = replace(knowledge, writings=linked)
     problems = parsed.problems + note_problems + article_problems + list_problems + link_problems
+    styles = csl_styles.load_styles(data / csl_styles.FOLDER)
     if (problems and strict) or not write:
         return ConvertResult(len(parsed.entries), problems, notices, knowledge, None)
     # Pages include the team's notes and articles from the seeds folder, by a path from docs/.
     seeds_from_docs = Path(os.path.relpath(seeds.resolve(), docs.resolve())).as_posix()
-    report = sync(docs, render_site(knowledge, seeds_from_docs))
+    cache = load_cache(_read(docs / layout.REFERENCES_CACHE))
+    report = sync(docs, render_site(knowledge, styles, cache, seeds_from_docs))
     return ConvertResult(len(parsed.entries), problems, notices, knowledge, report)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

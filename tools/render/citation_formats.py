@@ -1,7 +1,11 @@
-"""Enriched knowledge -> the citation exports: BibTeX files and CSL-JSON.
+"""Enriched knowledge -> the citation exports: BibTeX, CSL-JSON and RIS files, Highwire tags.
 
-One BibTeX entry per paper (``bibtex.entry``), written once, is shared by its
-page's Cite block, its own ``.bib``, ``refs.bib`` and its topics' ``.bib`` files.  Paths
+Every format is written for all papers (``refs.bib``, ``refs.json``, ``refs.ris``),
+each paper (``papers/<id>.bib``, ``.json``, ``.ris``) and each topic
+(``topics/<slug>.bib``, ``.json``, ``.ris``).  One BibTeX entry per paper
+(``bibtex.entry``), written once, is shared by its page's Cite block, its own
+``.bib``, ``refs.bib`` and its topics' ``.bib`` files; the CSL and RIS records are
+made once per paper too.  Paths
 are relative to the docs folder; ``sphinxext/site_files.py`` mirrors
 ``layout.EXPORT_DIR`` into the site root after each build.  Nothing here
 touches the file system.
@@ -10,8 +14,11 @@ touches the file system.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import rispy
 
 from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
@@ -26,25 +33,39 @@ def bibtex_entries(knowledge: Knowledge) -> dict[str, str]:
             for pid, item in knowledge.papers.items()}
 
 
-def render_exports(knowledge: Knowledge, topics: Sequence[Topic],
-                   entries: Mapping[str, str]) -> dict[str, str]:
-    """The citation exports: all papers, each paper, each topic; BibTeX and CSL-JSON."""
+def csl_records(knowledge: Knowledge) -> dict[str, dict[str, Any]]:
+    """arXiv id -> the paper's CSL-JSON record (also what its formatted references come from)."""
+    return {pid: csl_item(item) for pid, item in knowledge.papers.items()}
+
+
+def render_exports(knowledge: Knowledge, topics: Sequence[Topic], entries: Mapping[str, str],
+                   records: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+    """The citation exports: all papers, each paper, each topic; BibTeX, CSL-JSON and RIS."""
     papers = list(knowledge.papers.values())
+    ris = {pid: ris_record(item) for pid, item in knowledge.papers.items()}
     files = {layout.BIBFILE: bibtex.concatenate(entries.values()),
-             f"{layout.EXPORT_DIR}/{layout.REFS_JSON}": render_csl_json(papers)}
+             f"{layout.EXPORT_DIR}/{layout.REFS_JSON}": render_csl_json(records.values()),
+             f"{layout.EXPORT_DIR}/{layout.REFS_RIS}": render_ris(ris.values())}
     for item in papers:
-        files[f"{layout.EXPORT_DIR}/{item.page}.bib"] = entries[item.arxiv_id]
+        pid, stem = item.arxiv_id, f"{layout.EXPORT_DIR}/{item.page}"
+        files[f"{stem}.bib"] = entries[pid]
+        files[f"{stem}.json"] = render_csl_json([records[pid]])
+        files[f"{stem}.ris"] = render_ris([ris[pid]])
     for topic in topics:
-        files[f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}.bib"] = bibtex.concatenate(
-            entries[item.arxiv_id] for item in papers_of_topic(knowledge, topic.slug))
+        ids = [item.arxiv_id for item in papers_of_topic(knowledge, topic.slug)]
+        stem = f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}"
+        files[f"{stem}.bib"] = bibtex.concatenate(entries[pid] for pid in ids)
+        files[f"{stem}.json"] = render_csl_json([records[pid] for pid in ids])
+        files[f"{stem}.ris"] = render_ris([ris[pid] for pid in ids])
     for reading_list in knowledge.writings.lists:  # in the list's order
         files[f"{layout.EXPORT_DIR}/{layout.list_docname(reading_list.slug)}.bib"] = bibtex.concatenate(
             entries[pid] for pid in dict.fromkeys(entry.arxiv_id for entry in reading_list.items))
     return files
 
 
-def render_csl_json(papers: Sequence[EnrichedPaper]) -> str:
-    return json.dumps([csl_item(item) for item in papers], ensure_ascii=False, indent=1) + "\n"
+def render_csl_json(records: Iterable[dict[str, Any]]) -> str:
+    """A CSL-JSON file: an array of records, even for one paper (what citeproc and Zotero read)."""
+    return json.dumps(list(records), ensure_ascii=False, indent=1) + "\n"
 
 
 def csl_item(item: EnrichedPaper) -> dict[str, Any]:
@@ -54,10 +75,62 @@ def csl_item(item: EnrichedPaper) -> dict[str, Any]:
     date = citation.date
     csl: dict[str, Any] = {"id": item.cite_key, "type": "article", "title": citation.title}
     if citation.authors:
-        csl["author"] = [{"family": family, "given": given} if given else {"literal": family}
-                         for family, given in citation.authors]
+        csl["author"] = [csl_name(family, given) for family, given in citation.authors]
     csl["issued"] = {"date-parts": [[date.year, date.month, date.day] if date
                                     else [citation.year, citation.month]]}
     csl.update({"publisher": "arXiv", "number": f"arXiv:{arxiv_id}", "genre": "Preprint",
                 "DOI": arxiv.doi(arxiv_id), "URL": arxiv.abs_url(arxiv_id)})
     return csl
+
+
+def csl_name(family: str, given: str) -> dict[str, str]:
+    """A name as CSL-JSON has it: family and given, or a literal one (a team, a one-word name)."""
+    return {"family": family, "given": given} if given else {"literal": family}
+
+
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]  # rispy publishes no types
+    """rispy's RIS writer without its ``1.`` line before each record (a rispy convention, not RIS)."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+
+
+def ris_record(item: EnrichedPaper) -> dict[str, Any]:
+    """An arXiv preprint as RIS (EndNote, Mendeley, Zotero): a report with its arXiv number.
+
+    RIS has no preprint type; ``RPRT`` is what EndNote and Zotero read as a report, and
+    Zotero's RIS translator takes ``SN`` as a report's number.  Every value is one line: a
+    line break in digest text must not start a tag of its own.
+    """
+    citation = item.citation
+    arxiv_id = citation.arxiv_id
+    date = citation.date
+    record: dict[str, Any] = {
+        "type_of_reference": "RPRT",
+        "id": item.cite_key,
+        "title": citation.title,
+        "authors": [f"{family}, {given}" if given else family for family, given in citation.authors],
+        "year": str(citation.year),
+        "date": f"{date:%Y/%m/%d}" if date else f"{citation.year:04d}/{citation.month:02d}",
+        "publisher": "arXiv",
+        "issn": f"arXiv:{arxiv_id}",
+        "doi": f"10.48550/arXiv.{arxiv_id}",
+        "urls": [arxiv.abs_url(arxiv_id)],
+        "file_attachments1": arxiv.pdf_url(arxiv_id),
+    }
+    if not record["authors"]:
+        del record["authors"]
+    return {key: _one_line(value) for key, value in record.items()}
+
+
+def _one_line(value: str | list[str]) -> str | list[str]:
+    if isinstance(value, list):
+        return [_LINE_BREAKS.sub(" ", part).strip() for part in value]
+    return _LINE_BREAKS.sub(" ", value).strip()
+
+
+def render_ris(records: Iterable[dict[str, Any]]) -> str:
+    return str(rispy.dumps(list(records), implementation=_RisWriter))

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import re
 import urllib.parse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -23,15 +24,17 @@ from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
 from ..enrich.digest_names import DigestInfo
 from ..model import Inline, Text, Writing, plain_text
+from ..read.csl_styles import CslStyle
 from ..read.curated import Glossary, Taxonomy, Topic
 from ..read.writings import ARTICLES, NOTES
 from . import myst, scholarly_meta
-from .citation_formats import bibtex_entries, render_exports
+from .citation_formats import bibtex_entries, csl_records, render_exports
 from .listings import ArchivePage, Listing, bibliography_pages, chronological, listing
 from .lookups import months as months_of
 from .lookups import papers_by_topic, shared
 from .papers_json import render_papers_json
 from .readable import readable_text
+from .references import format_references, render_cache
 
 TEMPLATES = Path(__file__).with_name("templates")
 _SAFE_PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -160,9 +163,14 @@ def digest_page(name: str) -> str:
     return f"{layout.DIGESTS}/digest-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
-def render_site(knowledge: Knowledge, seeds_from_docs: str = "../seeds") -> dict[str, str]:
+def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
+                reference_cache: Mapping[str, str] | None = None,
+                seeds_from_docs: str = "../seeds") -> dict[str, str]:
     """Every generated file of the site, by path relative to the docs folder.
 
+    ``styles`` are those of the formatted references in each paper's Cite box (none:
+    the box has only the exports); ``reference_cache`` the references a previous run
+    formatted (``references.load_cache``), written back with this run's.
     ``seeds_from_docs``: where the seeds folder is, relative to the docs folder; pages
     include the team's notes and articles from it.
     """
@@ -179,6 +187,8 @@ def render_site(knowledge: Knowledge, seeds_from_docs: str = "../seeds") -> dict
 
     # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
     entries = bibtex_entries(knowledge)
+    records = csl_records(knowledge)
+    formatted = format_references(list(records.values()), styles, reference_cache or {})
     paper_template = env.get_template("paper.md.jinja")
     for item in knowledge.papers.values():
         paper = item.paper
@@ -192,6 +202,7 @@ def render_site(knowledge: Knowledge, seeds_from_docs: str = "../seeds") -> dict
             abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
             html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
             digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
+            references=formatted.references[item.cite_key],
             **_writings_of(knowledge, item, include_root),
         )
 
@@ -263,7 +274,8 @@ def render_site(knowledge: Knowledge, seeds_from_docs: str = "../seeds") -> dict
                 page=page, older=_span_link(pages[index - 1] if index > 0 else None),
                 newer=_span_link(pages[index + 1] if index + 1 < len(pages) else None))
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
-    files.update(render_exports(knowledge, used_topics, entries))
+    files.update(render_exports(knowledge, used_topics, entries, records))
+    files[layout.REFERENCES_CACHE] = render_cache(formatted.cache)
     files.update(render_papers_json(knowledge, digest_pages))
     return files
 

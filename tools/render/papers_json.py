@@ -1,9 +1,14 @@
 """``papers.json``: every paper and every digest as data, for scripts and the feed.
 
 Written by the converter beside the citation exports (``layout.EXPORT_DIR``,
-mirrored into the site root after each build).  The Atom feed
-(``tools/sphinxext/feeds.py``) is made from it inside Sphinx, where the site's
+mirrored into the site root after each build).  The Atom feeds and the sitemap
+(``tools/sphinxext/feeds.py``) are made from it inside Sphinx, where the site's
 base URL is known.  Paths are relative to the site root.
+
+Its shape is a contract with scripts: ``docs/_data/papers.schema.json`` (JSON
+Schema) describes it, and ``version`` says which shape a file has.  A change that
+removes or changes a field raises :data:`VERSION`; new fields may appear in any
+version (readers ignore what they do not know).
 """
 
 from __future__ import annotations
@@ -15,12 +20,17 @@ from typing import Any
 from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
 from ..model import plain_text
+from .citation_formats import csl_name
 from .readable import tex_text
+
+# 1: the unversioned file, authors as "Given Family" strings; 2: authors as CSL names.
+VERSION = 2
 
 
 def render_papers_json(knowledge: Knowledge, digest_pages: Mapping[str, str]) -> dict[str, str]:
     topic_names = {t.slug: (t.name, t.name_zh) for t in knowledge.taxonomy.topics}
     data = {
+        "version": VERSION,
         "papers": [_paper(item, topic_names, knowledge) for item in knowledge.papers.values()],
         "digests": [{"name": d.name, "number": d.number, "title": d.title, "date": d.date,
                      "page": f"{digest_pages[d.name]}.html", "papers": list(d.paper_ids)}
@@ -47,7 +57,7 @@ def _paper(item: EnrichedPaper, topic_names: Mapping[str, tuple[str, str]],
         "id": paper.arxiv_id,
         "title": tex_text(paper.title_tokens),
         "title_zh": tex_text(paper.title_zh_tokens),
-        "authors": list(item.meta.authors) if item.meta else [],
+        "authors": [csl_name(family, given) for family, given in item.citation.authors],
         "date": item.date.isoformat() if item.date else None,
         "month": item.month,
         "topics": [{"slug": slug, "name": topic_names[slug][0], "name_zh": topic_names[slug][1]}

@@ -69,6 +69,8 @@ HANDLERS = (
     Handler("config-inited", book.exclude_book, DEFAULT,
             "before the environment compares the configuration with the previous build's"),
     Handler("config-inited", search.on_config_inited, DEFAULT),
+    Handler("builder-inited", feeds.note_missing_baseurl, DEFAULT,
+            "the first event that knows the builder: only a site build says it"),
     Handler("builder-inited", book.narrow_to_book, DEFAULT,
             "the first event that knows the builder; Sphinx lists the sources after it"),
     Handler("env-get-outdated", search.on_env_get_outdated, DEFAULT),
