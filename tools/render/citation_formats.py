@@ -51,15 +51,16 @@ def render_exports(knowledge: Knowledge, topics: Sequence[Topic], entries: Mappi
         files[f"{stem}.bib"] = entries[pid]
         files[f"{stem}.json"] = render_csl_json([records[pid]])
         files[f"{stem}.ris"] = render_ris([ris[pid]])
-    for topic in topics:
-        ids = [item.arxiv_id for item in papers_of_topic(knowledge, topic.slug)]
-        stem = f"{layout.EXPORT_DIR}/{layout.topic_docname(topic.slug)}"
+    groups = [(layout.topic_docname(topic.slug),
+               [item.arxiv_id for item in papers_of_topic(knowledge, topic.slug)]) for topic in topics]
+    groups += [(layout.list_docname(reading_list.slug),  # in the list's order
+                list(dict.fromkeys(entry.arxiv_id for entry in reading_list.items)))
+               for reading_list in knowledge.writings.lists]
+    for docname, ids in groups:
+        stem = f"{layout.EXPORT_DIR}/{docname}"
         files[f"{stem}.bib"] = bibtex.concatenate(entries[pid] for pid in ids)
         files[f"{stem}.json"] = render_csl_json([records[pid] for pid in ids])
         files[f"{stem}.ris"] = render_ris([ris[pid] for pid in ids])
-    for reading_list in knowledge.writings.lists:  # in the list's order
-        files[f"{layout.EXPORT_DIR}/{layout.list_docname(reading_list.slug)}.bib"] = bibtex.concatenate(
-            entries[pid] for pid in dict.fromkeys(entry.arxiv_id for entry in reading_list.items))
     return files
 
 
