@@ -104,16 +104,7 @@ def render_list_feeds(data: dict[str, Any], base_url: str, title: str,
                      reading_list["description"] or "阅读清单 · a reading list",
                      [_when(_paper_date(paper)) for paper, _ in entries], author)
         for paper, why in entries:
-            entry = feed.add_entry(order="append")
-            entry.id(base + paper["page"])
-            entry.title(f"{paper['title_zh']} · {paper['title']}")
-            for name in paper["authors"]:
-                entry.author({"name": author_name(name)})
-            entry.link(href=base + paper["page"])
-            when = _when(_paper_date(paper))
-            entry.updated(when)
-            entry.published(when)
-            entry.summary(why or " ".join(paper["abstract"])[:500])
+            _paper_entry(feed, paper, base, why or _abstract_opening(paper))
         feeds[list_feed(reading_list["slug"])] = str(feed.atom_str(pretty=True), "utf-8")
     return feeds
 
@@ -139,17 +130,26 @@ def _topic_feed(papers: list[dict[str, Any]], base_url: str, title: str, slug: s
                  f"{name['name_zh']}的最新论文 · the newest papers on {name['name']}",
                  [_when(_paper_date(paper)) for paper in papers], author)
     for paper in papers:
-        entry = feed.add_entry(order="append")
-        entry.id(base + paper["page"])
-        entry.title(f"{paper['title_zh']} · {paper['title']}")
-        for name in paper["authors"]:
-            entry.author({"name": author_name(name)})
-        entry.link(href=base + paper["page"])
-        when = _when(_paper_date(paper))
-        entry.updated(when)
-        entry.published(when)
-        entry.summary(" ".join(paper["abstract"])[:500])
+        _paper_entry(feed, paper, base, _abstract_opening(paper))
     return str(feed.atom_str(pretty=True), "utf-8")
+
+
+def _paper_entry(feed: FeedGenerator, paper: dict[str, Any], base: str, summary: str) -> None:
+    """A paper as an entry of a topic's or a list's feed: both titles, its authors, its date."""
+    entry = feed.add_entry(order="append")
+    entry.id(base + paper["page"])
+    entry.title(f"{paper['title_zh']} · {paper['title']}")
+    for name in paper["authors"]:
+        entry.author({"name": author_name(name)})
+    entry.link(href=base + paper["page"])
+    when = _when(_paper_date(paper))
+    entry.updated(when)
+    entry.published(when)
+    entry.summary(summary)
+
+
+def _abstract_opening(paper: dict[str, Any]) -> str:
+    return " ".join(paper["abstract"])[:500]
 
 
 def _paper_date(paper: dict[str, Any]) -> str:
