@@ -41,7 +41,7 @@ MAX_BYTES = 4 * 1024 * 1024
 _FIELDS = {"authors", "date", "tags", "title"}
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Roles whose target names something of the site; {cite:p}, {cite:t}... are all citations.
-_REFERENCE_ROLES = {"paper": "paper", "term": "term"}
+_NAMING_ROLES = frozenset({"paper", "term"})
 _EXPLICIT_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 
 
@@ -255,8 +255,8 @@ def _references(tokens: list[Token], path: Path, offset: int) -> Iterator[Refere
 def _role_references(name: str, content: str, where: SourceRef) -> Iterator[Reference]:
     explicit = _EXPLICIT_TARGET.match(content.strip())
     target = (explicit.group("target") if explicit else content).strip()
-    if name in _REFERENCE_ROLES:
-        yield Reference(_REFERENCE_ROLES[name], target, where)
+    if name in _NAMING_ROLES:
+        yield Reference(name, target, where)
     elif name == "cite" or name.startswith("cite:"):
         for key in target.split(","):
             if key.strip():

@@ -118,7 +118,7 @@ def ris_record(item: EnrichedPaper) -> dict[str, Any]:
         "date": f"{date:%Y/%m/%d}" if date else f"{citation.year:04d}/{citation.month:02d}",
         "publisher": "arXiv",
         "issn": f"arXiv:{arxiv_id}",
-        "doi": f"10.48550/arXiv.{arxiv_id}",
+        "doi": arxiv.doi(arxiv_id),
         "urls": [arxiv.abs_url(arxiv_id)],
         "file_attachments1": arxiv.pdf_url(arxiv_id),
     }
