@@ -4,21 +4,25 @@ reference managers and CSL processors use (rispy, citeproc-py), never against st
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc import model as citeproc_model
 from citeproc.source.json import CiteProcJSON
 
 from tools import layout
+from tools.pipeline import check
 from tools.read import csl_styles
 from tools.read.curated import KnowledgeError
 from tools.render import references
-from tools.render.citation_formats import _one_line, render_ris
+from tools.render.citation_formats import _one_line, csl_records, render_ris
 
-from .conftest import ROOT, paper_page, paper_pages, soup
+from .conftest import ROOT, SEEDS, paper_page, paper_pages, soup
 
 CSL = ROOT / "docs" / "_data" / "csl"
 STYLES = tomllib.loads((CSL / "styles.toml").read_text(encoding="utf-8"))["style"]
@@ -149,6 +153,54 @@ def test_a_cached_reference_is_not_formatted_again_and_a_changed_record_is(monke
     assert set(changed.cache).isdisjoint(cache)  # the old record's entries are not kept
     assert references.load_cache("not json") == {} and references.load_cache(None) == {}
     assert references.load_cache('{"version": 0, "references": {"k": "v"}}') == {}
+
+
+# What citeproc-py makes of records without our memoized lookups: run in a process that
+# never imports tools.render.references, which installs them.
+UNPATCHED_CITEPROC = """
+import json, sys
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc import model as citeproc_model
+from citeproc.source.json import CiteProcJSON
+records, styles = json.load(sys.stdin)
+out = []
+for file, locale in styles:
+    style = CitationStylesStyle(file, locale=locale, validate=False)
+    for record in records:
+        bibliography = CitationStylesBibliography(style, CiteProcJSON([record]), formatter.plain)
+        bibliography.register(Citation([CitationItem(record["id"])]))
+        out.append(" ".join(str(entry) for entry in bibliography.bibliography()))
+json.dump(out, sys.stdout)
+"""
+
+
+def test_memoized_style_lookups_format_every_seed_paper_as_citeproc_does_without_them():
+    records = list(csl_records(check(SEEDS, ROOT / "docs").knowledge).values())
+    styles = csl_styles.load_styles(CSL)
+    assert len(records) == 25 and "xpath_search" in vars(citeproc_model.CitationStylesElement)
+    before = references.style_search.cache_info()
+    ours = [references.format_reference(record, style) for style in styles for record in records]
+    after = references.style_search.cache_info()
+    assert after.hits - before.hits > 20 * len(ours) > after.misses - before.misses  # from the cache
+    unpatched = subprocess.run([sys.executable, "-c", UNPATCHED_CITEPROC], check=True, capture_output=True,
+                               text=True, input=json.dumps([records, [[str(CSL / s["file"]), s["locale"]]
+                                                                      for s in STYLES]]))
+    assert ours == json.loads(unpatched.stdout)
+
+
+def test_references_formatted_by_forked_workers_are_those_formatted_in_one_process(monkeypatch):
+    records = list(csl_records(check(SEEDS, ROOT / "docs").knowledge).values())
+    styles = csl_styles.load_styles(CSL)
+    monkeypatch.setattr(references.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(references, "POOL_MIN_JOBS", 10**6)
+    serial = references.format_references(records, styles, {})
+    pools = []
+    context = references.multiprocessing.get_context
+    monkeypatch.setattr(references.multiprocessing, "get_context",
+                        lambda method: pools.append(method) or context(method))
+    monkeypatch.setattr(references, "POOL_MIN_JOBS", 1)
+    assert references.format_references(records, styles, {}) == serial
+    assert pools == ["fork"]  # two workers formatted the 50 references
 
 
 def test_a_style_that_is_not_csl_stops_the_build_naming_it(tmp_path):

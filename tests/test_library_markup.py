@@ -7,13 +7,19 @@ sphinxext-opengraph and our citation tags hand the theme (tools/sphinxext/headta
 from __future__ import annotations
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
+from myst_parser.config.main import read_topmatter
 
+from tools.pipeline import convert
+from tools.sphinxext import libyaml
 from tools.sphinxext.headtags import rewritten
 from tools.sphinxext.mathml import ELEMENTS, MATHML_NAMESPACE, to_mathml
+
+from .conftest import SEEDS, copy_project
 
 # latex2mathml 3.81.1 copies the argument of these into <mtext> as it is.
 TEXT_COMMANDS = ("text", "textbf", "textit", "textrm", "mbox")
@@ -94,3 +100,31 @@ def test_a_page_head_carries_its_title_as_a_value(app):
     assert not [script for script in page.find_all("script") if "alert" in (script.string or "")]
     assert not page.find_all("img")
 
+
+
+@pytest.mark.sphinx("html", testroot="libyaml")
+def test_myst_reads_front_matter_with_libyaml(app, monkeypatch):
+    loaded = []
+    monkeypatch.setattr(libyaml, "c_safe_load", lambda text: loaded.append(text) or yaml.load(
+        text, Loader=yaml.CSafeLoader))
+    app.build()
+    assert not app.warning.getvalue()
+    assert [text for text in loaded if "citation_meta" in text]  # the page's front matter
+    assert app.env.metadata["index"]["citation_meta"] == \
+        '[["citation_title", "A \\"quoted\\" title"], ["citation_author", "Doe, Jane"]]'
+    assert yaml.safe_load is not libyaml.c_safe_load  # outside MyST's parse, PyYAML as it was
+    page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.select_one("div.admonition.tip")  # the directive's YAML options block was read
+
+
+def test_libyaml_reads_every_generated_page_front_matter_as_pyyaml_does(tmp_path):
+    project = copy_project(tmp_path / "project")
+    convert(SEEDS, project / "docs")
+    pages = sorted((project / "docs").rglob("*.md"))
+    fronts = [page.read_text(encoding="utf-8") for page in pages]
+    fronts = [text for text in fronts if text.startswith("---")]
+    assert len(fronts) >= 25  # every paper page
+    for text in fronts:
+        pure = read_topmatter(text)
+        with libyaml.libyaml_loading():
+            assert read_topmatter(text) == pure

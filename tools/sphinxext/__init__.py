@@ -13,7 +13,8 @@ left half-done or mixed (a lock, an unfinished-build marker), ``feeds`` writes
 the Atom feed and the sitemap, ``mathml`` renders formulas at build time (its
 MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta
 tags, ``included`` makes MyST's warnings in a note or article name its file, ``json_ld``
-writes a paper's schema.org record into its head; ``compat`` lists every reliance on a
+writes a paper's schema.org record into its head, ``libyaml`` has MyST read YAML with
+PyYAML's C loader; ``compat`` lists every reliance on a
 dependency's internals and guards it.
 
 When each module's handlers run is stated once, in :data:`HANDLERS` below: Sphinx
@@ -37,6 +38,7 @@ from . import (
     included,
     integrity,
     json_ld,
+    libyaml,
     navigation,
     report,
     roles,
@@ -112,6 +114,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     search.setup_search(app)
     roles.setup_roles(app)
     included.setup_included(app)
+    libyaml.setup_libyaml(app)
     for handler in HANDLERS:
         app.connect(handler.event, handler.run, priority=handler.priority)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
