@@ -247,6 +247,25 @@ def test_papers_without_metadata_still_build_their_citation():
     assert cited.authors == () and cited.title == "Some Title" and cited.year == 2025
 
 
+def test_a_paper_page_names_the_arxiv_title_only_when_the_metadata_gives_another_one(tmp_path):
+    from tools.pipeline import convert
+
+    from .conftest import copy_project
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    text = (seeds / metadata.FILENAME).read_text(encoding="utf-8")
+    text = text.replace('title = "RuCCoD: Towards Automated ICD Coding in Russian"\n', "", 1)
+    text = text.replace('title = "Transformers without Normalization"', 'title = "Transformers Without Norms"', 1)
+    (seeds / metadata.FILENAME).write_text(text, encoding="utf-8")
+    docs = copy_project(tmp_path / "project") / "docs"
+    convert(seeds, docs)
+    untitled = (docs / "papers" / "2502.21263.md").read_text(encoding="utf-8")
+    retitled = (docs / "papers" / "2503.10622.md").read_text(encoding="utf-8")
+    assert "Title on arXiv" not in untitled  # no title in the metadata: nothing to compare
+    assert "- **Title on arXiv:** Transformers Without Norms\n" in retitled
+
+
 UNSPLITTABLE = "Smith, Jr., John, Extra"  # pybtex reads at most two commas: InvalidNameString
 
 
