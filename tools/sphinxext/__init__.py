@@ -12,8 +12,7 @@ up, ``report`` records what a build did, ``integrity`` keeps builds from being
 left half-done or mixed (a lock, an unfinished-build marker), ``feeds`` writes
 the Atom feed and the sitemap, ``mathml`` renders formulas at build time (its
 MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta
-tags, ``collector`` runs Python's cycle collector every few hundred pages,
-on what they made, ``included`` makes MyST's warnings in a note or article name its file, ``json_ld``
+tags, ``included`` makes MyST's warnings in a note or article name its file, ``json_ld``
 writes a paper's schema.org record into its head, ``libyaml`` has MyST read YAML with
 PyYAML's C loader; ``compat`` lists every reliance on a
 dependency's internals and guards it.
@@ -34,7 +33,6 @@ from . import (
     anchors,
     book,
     citation_styles,
-    collector,
     feeds,
     headtags,
     included,
@@ -70,8 +68,6 @@ HANDLERS = (
             "write the pages before sphinxcontrib-bibtex and the search set-up read their settings"),
     Handler("config-inited", integrity.mark_started, 150,
             "from here on an interruption leaves state to discard"),
-    Handler("config-inited", collector.on_config_inited, 160,
-            "after the converter, before Sphinx loads the saved environment"),
     Handler("config-inited", book.exclude_book, DEFAULT,
             "before the environment compares the configuration with the previous build's"),
     Handler("config-inited", search.on_config_inited, DEFAULT),
@@ -81,22 +77,17 @@ HANDLERS = (
             "the first event that knows the builder; Sphinx lists the sources after it"),
     Handler("env-get-outdated", search.on_env_get_outdated, DEFAULT),
     Handler("env-before-read-docs", report.on_read_docs, DEFAULT),
-    Handler("env-before-read-docs", collector.on_env_before_read_docs, 900,
-            "after the environment is loaded, before the first page is read"),
     Handler("doctree-read", anchors.fix_anchors, 400,
             "before the environment's collectors (toc, titles), which run at 500"),
-    Handler("doctree-read", collector.on_page, 900, "after every handler that keeps data"),
     Handler("env-updated", integrity.on_env_updated, DEFAULT),
     Handler("env-updated", navigation.on_env_updated, 900,
             "after sphinxcontrib-bibtex's own handler has formatted the citations"),
-    Handler("env-updated", collector.on_env_updated, 950, "last: the environment as written from"),
     Handler("write-started", search.load_domain_words, DEFAULT,
             "before the HTML builder makes its search indexer, which splits Chinese with jieba"),
     Handler("doctree-resolved", search.note_written, DEFAULT),
     Handler("doctree-resolved", roles.resolve_site_files, DEFAULT),
     Handler("doctree-resolved", citation_styles.resolve_paper_links, DEFAULT),
     Handler("doctree-resolved", report.on_doctree_resolved, DEFAULT),
-    Handler("doctree-resolved", collector.on_page, 900),
     Handler("html-collect-pages", search.finish_index, DEFAULT),
     Handler("html-page-context", book.add_book_flag, DEFAULT),
     Handler("html-page-context", citation_styles.add_citation_meta, DEFAULT),
@@ -112,8 +103,6 @@ HANDLERS = (
     Handler("build-finished", report.on_build_finished, DEFAULT),
     Handler("build-finished", integrity.on_build_finished, 900,
             "last: after the exports are synchronised and the build report written"),
-    Handler("build-finished", collector.on_build_finished, 950,
-            "the collector back as it was, once the build is done"),
 )
 
 
