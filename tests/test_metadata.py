@@ -256,7 +256,8 @@ def test_a_paper_page_names_the_arxiv_title_only_when_the_metadata_gives_another
     shutil.copytree(SEEDS, seeds)
     text = (seeds / metadata.FILENAME).read_text(encoding="utf-8")
     text = text.replace('title = "RuCCoD: Towards Automated ICD Coding in Russian"\n', "", 1)
-    text = text.replace('title = "Transformers without Normalization"', 'title = "Transformers Without Norms"', 1)
+    text = text.replace('title = "Transformers without Normalization"',
+                        'title = "Transformers Without Norms"', 1)
     (seeds / metadata.FILENAME).write_text(text, encoding="utf-8")
     docs = copy_project(tmp_path / "project") / "docs"
     convert(seeds, docs)

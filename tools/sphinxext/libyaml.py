@@ -4,10 +4,11 @@ MyST reads every page's front matter twice (``read_topmatter`` for the page's
 ``myst`` settings, ``render_front_matter`` for its fields) and a directive's
 options block, each with ``yaml.safe_load``: PyYAML's pure-Python loader.  A paper
 page's front matter holds its head tags (Highwire, Open Graph, JSON-LD: about
-3 KB), so that loader took 80 s of a 446 s profiled clean build of 2,000 papers,
-the largest single cost of reading.  ``yaml.CSafeLoader`` builds the same Python
-values with the same safe constructors, about thirty times faster, and raises
-the same ``yaml.YAMLError`` classes on malformed input.
+2.4 KB), so that loader took 80 s of a 446 s profiled clean build of 2,000 papers,
+the largest single cost of reading (3.5 ms a load unprofiled: over a minute of a
+clean build of 10,000 papers).  ``yaml.CSafeLoader`` builds the same Python values
+with the same safe constructors, ten times faster (0.35 ms), and raises the same
+``yaml.YAMLError`` classes on malformed input.
 
 The swap lasts while ``MystParser.parse`` runs (includes and nested parses happen
 inside it), so code outside MyST keeps PyYAML as it is.  Without libyaml (a
