@@ -202,6 +202,13 @@ def test_references_formatted_by_forked_workers_are_those_formatted_in_one_proce
     assert references.format_references(records, styles, {}) == serial
     assert pools == ["fork"]  # two workers formatted the 50 references
 
+    def broken(record, style):
+        raise ValueError(f"no {record['id']}")
+
+    monkeypatch.setattr(references, "format_reference", broken)  # the forked workers have it too
+    with pytest.raises(RuntimeError, match="formatting references: ValueError: no "):
+        references.format_references(records, styles, {})
+
 
 def test_a_style_that_is_not_csl_stops_the_build_naming_it(tmp_path):
     (tmp_path / "styles.toml").write_text('[[style]]\nname = "X"\nfile = "x.csl"\nlocale = "en-US"\n',

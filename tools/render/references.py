@@ -25,6 +25,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import queue
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -35,6 +36,7 @@ from ..read.csl_styles import CslStyle
 
 CACHE_VERSION = 1  # bump when what a cached reference holds changes
 POOL_MIN_JOBS = 500  # fewer references than this per core are formatted in this process
+WORKER_TIMEOUT = 10  # seconds a worker that has sent its result may take to exit
 STYLE_LOOKUPS = 1 << 16  # memoized (element, expression) pairs: a style has a few thousand
 
 
@@ -102,32 +104,54 @@ def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Csl
     return Formatted(references, kept)
 
 
-_STYLES: Sequence[CslStyle] = ()  # the styles a forked worker formats with (set before the fork)
-
-
-def _format_one(job: tuple[int, Mapping[str, Any]]) -> str:
-    index, record = job
-    return format_reference(record, _STYLES[index])
+def _format_slice(jobs: Sequence[tuple[int, Mapping[str, Any]]], styles: Sequence[CslStyle],
+                  results: Any, slot: int) -> None:
+    """A forked worker: its share of the references, sent back with its slot (or what went wrong)."""
+    try:
+        results.put((slot, [format_reference(record, styles[index]) for index, record in jobs]))
+    except Exception as error:  # handed to the parent, which raises it
+        results.put((slot, f"{type(error).__name__}: {error}"))
 
 
 def _format_all(jobs: Sequence[tuple[int, Mapping[str, Any]]], styles: Sequence[CslStyle]) -> list[str]:
     """``format_reference`` for each (style index, record), on every core when there are many.
 
     A first build formats every paper (about 6 ms each): at 10,000 papers that is a
-    minute on one core.  The workers are forked, so they inherit the parsed styles,
-    which cannot be pickled, and only records and text cross between processes.
+    minute on one core.  The workers are forked with their share of the jobs and
+    the parsed styles as arguments, which a fork hands over without pickling (a
+    style cannot be pickled); only the formatted text comes back.
     """
-    global _STYLES
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1,
                   len(jobs) // POOL_MIN_JOBS)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [format_reference(record, styles[index]) for index, record in jobs]
-    _STYLES = styles
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    share = -(-len(jobs) // workers)
+    processes = [context.Process(target=_format_slice, args=(jobs[slot * share:(slot + 1) * share], styles,
+                                                             results, slot))
+                 for slot in range(workers)]
+    for process in processes:
+        process.start()
+    done: dict[int, list[str]] = {}
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_format_one, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
+        # Read before joining: a worker whose result fills the pipe does not exit until it is read.
+        while len(done) < workers:
+            try:
+                slot, texts = results.get(timeout=1)
+            except queue.Empty:
+                if any(process.exitcode not in (None, 0) for process in processes):
+                    raise RuntimeError("a worker formatting references died") from None
+                continue
+            if isinstance(texts, str):
+                raise RuntimeError(f"formatting references: {texts}")
+            done[slot] = texts
     finally:
-        _STYLES = ()
+        for process in processes:
+            process.join(timeout=WORKER_TIMEOUT)
+            if process.is_alive():
+                process.kill()
+    return [text for slot in range(workers) for text in done[slot]]
 
 
 def format_reference(record: Mapping[str, Any], style: CslStyle) -> str:
