@@ -11,7 +11,7 @@ the same XPath lookups again and again (a macro by name, whether a branch calls 
 variable): 16 ms a paper for APA and 2.6 ms for GB/T 7714 on an idle core, 305 s
 of a first conversion of 10,000 papers.  Those lookups depend on the style alone,
 so :func:`memoize_style_lookups` keeps their results (4.3 and 1.6 ms, the same
-text; ``tests/test_references.py``).  A reference is also cached under the
+text; ``tests/test_citation_exports.py``).  A reference is also cached under the
 digest of its style and its record: a build formats only the papers that are new
 or changed.  The cache is a generated file
 (``layout.REFERENCES_CACHE``) that the pipeline reads back; each run keeps the
@@ -89,10 +89,10 @@ def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Csl
         record_json = json.dumps(record, ensure_ascii=False, sort_keys=True)
         keys[record["id"]] = [hashlib.sha256(f"{style.digest}\n{record_json}".encode()).hexdigest()
                               for style in styles]
-    missing = [(index, record) for record in records
+    missing = [(key, index, record) for record in records
                for index, key in enumerate(keys[record["id"]]) if key not in cache]
-    new = dict(zip(((keys[record["id"]][index]) for index, record in missing),
-                   _format_all(missing, styles), strict=True))
+    new = dict(zip((key for key, _, _ in missing),
+                   _format_all([(index, record) for _, index, record in missing], styles), strict=True))
     references: dict[str, tuple[Reference, ...]] = {}
     kept: dict[str, str] = {}
     for record in records:
