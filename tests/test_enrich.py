@@ -65,6 +65,22 @@ def test_related_papers_do_bounded_work_per_paper_when_a_feature_is_held_by_all(
                 assert related[pid] == tuple(other for other in group if other != pid)[:RELATED_LIMIT]
 
 
+def test_papers_with_the_same_features_share_one_ranking(monkeypatch):
+    """Each paper given a twin with its features: twice the candidates to score for each set of
+    features, but no more rankings (scored paper by paper, it would be four times the scores)."""
+    topics, terms = _random_corpus(random.Random(5), 200, 6, 12)
+    twin = {pid: f"{pid[:5]}9{pid[6:]}" for pid in topics}  # the same month, no id taken twice
+    assert not set(twin.values()) & set(topics)
+    doubled = ({**topics, **{twin[pid]: topics[pid] for pid in topics}},
+               {**terms, **{twin[pid]: terms[pid] for pid in terms}})
+    single_calls, _ = _scores_counted(monkeypatch, topics, terms)
+    doubled_calls, with_twins = _scores_counted(monkeypatch, *doubled)
+    assert doubled_calls == 2 * single_calls
+    # Each paper leaves itself out of the ranking it shares with its twin.
+    assert with_twins == _exact(*doubled)
+    assert all(pid not in listed for pid, listed in with_twins.items())
+
+
 def _exact(topics, terms):
     """Every pair scored: the reference the inverted index and the cap must agree with below the cap."""
     features = {pid: {f"topic:{t}" for t in topics[pid]} | {f"term:{t}" for t in terms[pid]}
