@@ -33,7 +33,7 @@ import tomlkit
 from .. import arxiv
 from ..files.write import write_if_changed
 from .characters import control_characters
-from .names import name_problem, split_name
+from .names import name_problem, read_name
 from .parse import read_input
 
 FILENAME = "metadata.toml"
@@ -74,7 +74,7 @@ class PaperMeta:
     def __post_init__(self) -> None:
         # load() refuses a name BibTeX cannot split; a record made otherwise keeps it whole.
         object.__setattr__(self, "names", tuple(
-            split_name(name) if name_problem(name) is None else (name, "") for name in self.authors))
+            read_name(name) or (name, "") for name in self.authors))
 
     def fields_checksum(self) -> str:
         data = [self.title, list(self.authors), self.published.isoformat() if self.published else None,
@@ -167,9 +167,8 @@ def _entry(arxiv_id: str, raw: object, locate: _Locator) -> PaperMeta:
     if not all(author.strip() for author in authors):
         raise locate.error(arxiv_id, "authors", "expected a list of strings, none of them empty")
     for author in authors:
-        problem = name_problem(author.strip())
-        if problem:
-            raise locate.error(arxiv_id, "authors", problem, near=author)
+        if read_name(author.strip()) is None:
+            raise locate.error(arxiv_id, "authors", str(name_problem(author.strip())), near=author)
     published = raw.get("published")
     if published is not None and (not isinstance(published, dt.date) or isinstance(published, dt.datetime)):
         raise locate.error(arxiv_id, "published", "expected a date such as 2025-03-13")

@@ -7,6 +7,8 @@ stages take them from the record.
 
 from __future__ import annotations
 
+import functools
+
 import pybtex.errors
 from pybtex.database import InvalidNameString, Person
 from pybtex.exceptions import PybtexError
@@ -18,7 +20,23 @@ def split_name(name: str) -> tuple[str, str]:
     "von" parts stay with the family name: "Ludwig van Beethoven" -> ("van Beethoven", "Ludwig").
     BibTeX's protective braces are dropped: "{Supryadi}" (a single name) -> ("Supryadi", "").
     """
-    person = Person(name)
+    return _split(Person(name), name)
+
+
+# The loader asks of every author whether the name splits, then splits it; and authors recur.
+@functools.lru_cache(maxsize=4096)
+def read_name(name: str) -> tuple[str, str] | None:
+    """:func:`split_name`'s (family, given), or None where :func:`name_problem` names a problem:
+    the name parsed once, not once for the question and once for the answer."""
+    try:
+        with pybtex.errors.capture() as reported:
+            person = Person(name)
+    except PybtexError:
+        return None
+    return None if reported else _split(person, name)
+
+
+def _split(person: Person, name: str) -> tuple[str, str]:
     family = _unbrace(" ".join([*person.prelast_names, *person.last_names]))
     given = _unbrace(" ".join([*person.first_names, *person.middle_names]))
     if person.lineage_names:
