@@ -20,7 +20,7 @@ from tools.pipeline import check
 from tools.read import csl_styles
 from tools.read.curated import KnowledgeError
 from tools.render import references
-from tools.render.citation_formats import _one_line, csl_records, render_ris
+from tools.render.citation_formats import _one_line, csl_json_file, csl_json_record, csl_records, render_ris
 
 from .conftest import ROOT, SEEDS, paper_page, paper_pages, soup
 
@@ -121,6 +121,15 @@ def test_csl_json_per_paper_and_per_topic_are_the_records_of_refs_json(seeds_sit
     downloads = {a.get_text(): a["href"] for a in page.select("#cite a")}
     assert downloads["RIS"] == "2503.10622.ris" and downloads["CSL-JSON"] == "2503.10622.json"
     assert downloads["refs.ris"] == "../refs.ris"
+
+
+def test_csl_json_files_from_records_encoded_once_are_what_json_dumps_writes():
+    records = list(csl_records(check(SEEDS, ROOT / "docs").knowledge).values())
+    hostile = {**records[0], "title": "Line\nbreak\u2028, \"quotes\", [brackets] and {braces}\r\n",
+               "author": [], "note": {}}
+    for some in ([], records[:1], records, [hostile, *records[:2]]):
+        expected = json.dumps(some, ensure_ascii=False, indent=1) + "\n"
+        assert csl_json_file(csl_json_record(record) for record in some) == expected
 
 
 def test_a_line_break_in_a_title_cannot_start_a_ris_tag():

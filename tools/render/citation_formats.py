@@ -43,13 +43,15 @@ def render_exports(knowledge: Knowledge, topics: Sequence[Topic], entries: Mappi
     """The citation exports: all papers, each paper, each topic; BibTeX, CSL-JSON and RIS."""
     papers = list(knowledge.papers.values())
     ris = {pid: ris_record(item) for pid, item in knowledge.papers.items()}
+    # Each record is in three files at least (all papers, its own, each of its topics): encoded once.
+    json_records = {pid: csl_json_record(record) for pid, record in records.items()}
     files = {layout.BIBFILE: bibtex.concatenate(entries.values()),
-             f"{layout.EXPORT_DIR}/{layout.REFS_JSON}": render_csl_json(records.values()),
+             f"{layout.EXPORT_DIR}/{layout.REFS_JSON}": csl_json_file(json_records.values()),
              f"{layout.EXPORT_DIR}/{layout.REFS_RIS}": render_ris(ris.values())}
     for item in papers:
         pid, stem = item.arxiv_id, f"{layout.EXPORT_DIR}/{item.page}"
         files[f"{stem}.bib"] = entries[pid]
-        files[f"{stem}.json"] = render_csl_json([records[pid]])
+        files[f"{stem}.json"] = csl_json_file([json_records[pid]])
         files[f"{stem}.ris"] = render_ris([ris[pid]])
     groups = [(layout.topic_docname(topic.slug),
                [item.arxiv_id for item in papers_of_topic(knowledge, topic.slug)]) for topic in topics]
@@ -59,14 +61,27 @@ def render_exports(knowledge: Knowledge, topics: Sequence[Topic], entries: Mappi
     for docname, ids in groups:
         stem = f"{layout.EXPORT_DIR}/{docname}"
         files[f"{stem}.bib"] = bibtex.concatenate(entries[pid] for pid in ids)
-        files[f"{stem}.json"] = render_csl_json([records[pid] for pid in ids])
+        files[f"{stem}.json"] = csl_json_file(json_records[pid] for pid in ids)
         files[f"{stem}.ris"] = render_ris([ris[pid] for pid in ids])
     return files
 
 
-def render_csl_json(records: Iterable[dict[str, Any]]) -> str:
-    """A CSL-JSON file: an array of records, even for one paper (what citeproc and Zotero read)."""
-    return json.dumps(list(records), ensure_ascii=False, indent=1) + "\n"
+def csl_json_record(record: dict[str, Any]) -> str:
+    """A record as :func:`csl_json_file` places it: the text ``json.dumps`` gives an array's item.
+
+    That is the record's own indented text one level deeper: JSON strings hold no line break,
+    so every line of it is structure, and indenting each line is what a deeper level is.
+    """
+    return " " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
+
+
+def csl_json_file(json_records: Iterable[str]) -> str:
+    """A CSL-JSON file: an array of records, even for one paper (what citeproc and Zotero read).
+
+    ``json.dumps(records, ensure_ascii=False, indent=1)``, from records encoded once each.
+    """
+    items = ",\n".join(json_records)
+    return f"[\n{items}\n]\n" if items else "[]\n"
 
 
 def csl_item(item: EnrichedPaper) -> dict[str, Any]:
