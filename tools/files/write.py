@@ -15,10 +15,12 @@ It knows nothing about papers: it moves text into files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,24 +37,60 @@ class WriteReport(NamedTuple):
 
 def sync(folder: Path, files: Mapping[str, str], manifest: str = MANIFEST) -> WriteReport:
     """Make ``folder`` hold exactly ``files`` among the files it generated."""
+    return _synchronise(folder, files, lambda relative: write_if_changed(folder / relative, files[relative]),
+                        manifest)
+
+
+def mirror(source: Path, folder: Path, manifest: str = MANIFEST) -> WriteReport:
+    """Make ``folder`` hold a copy of every file under ``source`` among the files it generated.
+
+    A copy has its source's modification time, and a file whose size and modification
+    time are its source's is taken to be unchanged (rsync's quick check): a build looks at
+    every file's metadata, not at its bytes.  The files of ``source`` are written by
+    :func:`sync`, whole and with a new modification time whenever they change (a build
+    takes seconds: two cannot write within one tick of the file system's clock).
+    """
+    names = {path.relative_to(source).as_posix(): path for path in source.rglob("*") if path.is_file()}
+    return _synchronise(folder, names, lambda relative: copy_if_changed(names[relative], folder / relative),
+                        manifest)
+
+
+def _synchronise(folder: Path, names: Collection[str], put: Callable[[str], bool],
+                 manifest: str) -> WriteReport:
     folder.mkdir(parents=True, exist_ok=True)
     previous = _read_manifest(folder / manifest)
-    if not set(files) <= previous:
-        write_if_changed(folder / manifest, json.dumps(sorted(previous | set(files)), indent=1) + "\n")
+    if not set(names) <= previous:
+        write_if_changed(folder / manifest, json.dumps(sorted(previous | set(names)), indent=1) + "\n")
     written: list[str] = []
     unchanged = 0
-    for relative, text in sorted(files.items()):
-        if write_if_changed(folder / relative, text):
+    for relative in sorted(names):
+        if put(relative):
             written.append(relative)
         else:
             unchanged += 1
-    removed = sorted(previous - set(files))
+    removed = sorted(previous - set(names))
     for relative in removed:
         path = folder / relative
         path.unlink(missing_ok=True)
         _remove_empty_parents(path.parent, folder)
-    write_if_changed(folder / manifest, json.dumps(sorted(files), indent=1) + "\n")
+    write_if_changed(folder / manifest, json.dumps(sorted(names), indent=1) + "\n")
     return WriteReport(tuple(written), tuple(removed), unchanged)
+
+
+def copy_if_changed(source: Path, path: Path) -> bool:
+    """Copy ``source`` to ``path`` (atomically, with its modification time) unless it has its
+    size and modification time already."""
+    given = source.stat()
+    try:
+        there = path.stat()
+        if (there.st_size, there.st_mtime_ns) == (given.st_size, given.st_mtime_ns):
+            return False
+    except FileNotFoundError:
+        pass
+    with _replacing(path) as temporary:
+        shutil.copyfile(source, temporary)
+        os.utime(temporary, ns=(given.st_atime_ns, given.st_mtime_ns))
+    return True
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -62,18 +100,25 @@ def write_if_changed(path: Path, text: str) -> bool:
             return False
     except FileNotFoundError:
         pass
+    with _replacing(path) as temporary:
+        temporary.write_bytes(data)
+    return True
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write, renamed over ``path`` once written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.",
                                       suffix=TEMPORARY_SUFFIX)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        yield Path(temporary)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return True
 
 
 def _read_manifest(path: Path) -> set[str]:

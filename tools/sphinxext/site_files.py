@@ -2,8 +2,8 @@
 
 The converter writes the citation exports (``refs.bib``, ``refs.json``,
 ``papers/<id>.bib``, ``topics/<slug>.bib``) under ``docs/_generated/export``;
-after a successful build they are synchronised into the site root: written
-only when changed, removed when their paper or topic is gone (a manifest in
+after a successful build they are copied into the site root: only those whose
+size or modification time changed, removed when their paper or topic is gone (a manifest in
 the output folder says which files are ours).
 
 The HTML pages of documents that are gone are removed by ``integrity.py``.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from ..files.write import sync
+from ..files.write import mirror
 from ..layout import EXPORT_DIR
 from .book import is_site_build
 
@@ -24,8 +24,4 @@ MANIFEST = ".paperkb-exports.json"
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_site_build(app):
         return
-    outdir = Path(app.outdir)
-    export = Path(app.srcdir) / EXPORT_DIR
-    files = {path.relative_to(export).as_posix(): path.read_text(encoding="utf-8")
-             for path in sorted(export.rglob("*")) if path.is_file()}
-    sync(outdir, files, manifest=MANIFEST)
+    mirror(Path(app.srcdir) / EXPORT_DIR, Path(app.outdir), manifest=MANIFEST)
