@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from tools.read import markup
 from tools.read.markup import Emph, Link, Math, Strong, Text, plain_text, tokenize
 
 
@@ -80,3 +83,20 @@ def test_seed_abstracts_have_no_raw_markup_left(seed_entries):
             text = "".join(t.text for t in tokenize(paragraph) if isinstance(t, (Text, Strong, Emph)))
             for raw in (r"\textbf", r"\%", r"\href", r"\color", "**", "$"):
                 assert raw not in text, (entry.arxiv.id, raw)
+
+
+class _StepByStep(markup._Scanner):
+    """The scanner trying its rules at every character instead of jumping to where one can start."""
+
+    def _next_rule_start(self, pos: int, formulas: list[int]) -> int:
+        return pos
+
+
+def test_the_scanner_jumping_to_where_a_rule_can_start_gives_the_tokens_of_one_stepping():
+    rng = random.Random(11)
+    pieces = [*"ab 中文 hH\\*$%{}[]_^&#:/.", "http://", "https://x.y/a)", "\\textbf{", "\\href{",
+              "\\emph{", "\\color[red]{", "$$", "**", "\\\\", "\\%", "\\alpha"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in texts:
+        stepping = markup._merge_text(_StepByStep(text, 0, []).tokens())
+        assert tokenize(text) == stepping, text

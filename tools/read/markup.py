@@ -30,6 +30,7 @@ that the parser can say so with the entry's ``file:line``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -67,6 +68,9 @@ textrm mbox hat bar tilde vec dot ddot widehat widetilde overline underline over
 quad qquad displaystyle textstyle scriptstyle limits nolimits top intercal
 """.split())
 _MATH_COMMAND = re.compile(r"\\([A-Za-z]+)")
+# The characters where a rule of _Scanner._rule can start, besides a formula: the scanner
+# jumps from one to the next instead of stepping through the text between them.
+_RULE_START = re.compile(r"[\\*hH]")
 _COMMAND_NAME = re.compile(r"[A-Za-z]+")
 # A URL starts anywhere but right after a Latin letter or digit, "{" or "/" (inside a
 # word or another URL); after Chinese text it starts ("代码见https://..."). It ends at
@@ -122,6 +126,7 @@ class _Scanner:
         self.math_spans = dict(_math_spans(source, notes))  # start -> (end, tex)
         self.group_ends = _group_ends(source)  # "{" position -> position after its "}"
         self._next_found: dict[str, int] = {}  # look-ahead -> where it was last found
+        self._rule_start = -1  # where _RULE_START was last found (see _next_rule_start)
 
     def _find(self, needle: str, start: int) -> int:
         """``source.find(needle, start)``, remembered: ``start`` only grows, so the
@@ -160,16 +165,26 @@ class _Scanner:
     def tokens(self) -> Iterator[Inline]:
         source = self.source
         text_start = self.pos
+        formulas = sorted(self.math_spans)
         while self.pos < len(source):
             token = self._rule()
             if token is None:
-                self.pos += 1
+                self.pos = self._next_rule_start(self.pos + 1, formulas)
                 continue
             start, produced = token
             yield Text(source[text_start:start])
             yield from produced
             text_start = self.pos
         yield Text(source[text_start:])
+
+    def _next_rule_start(self, pos: int, formulas: list[int]) -> int:
+        """The first position from ``pos`` on where :meth:`_rule` may produce a token."""
+        candidate = self._rule_start
+        if candidate < pos:  # remembered, as in _find: the text is searched once, not once per formula
+            found = _RULE_START.search(self.source, pos)
+            candidate = self._rule_start = found.start() if found else len(self.source)
+        index = bisect.bisect_left(formulas, pos)
+        return min(candidate, formulas[index]) if index < len(formulas) else candidate
 
     def _rule(self) -> tuple[int, list[Inline]] | None:
         start = self.pos
