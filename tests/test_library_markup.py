@@ -99,6 +99,7 @@ def test_a_page_head_carries_its_title_as_a_value(app):
     assert "onerror" in page.find("meta", property="og:description")["content"]
     assert not [script for script in page.find_all("script") if "alert" in (script.string or "")]
     assert not page.find_all("img")
+    assert len(page.find_all("meta", attrs={"name": "viewport"})) == 1  # the theme's, not docutils' too
 
 
 

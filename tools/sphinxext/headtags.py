@@ -43,6 +43,11 @@ def rewritten(tags: str) -> str:
                       if element.get(name) is not None]
         if element.tag == "link" and not str(element.get("href", "")).startswith(_LINK_SCHEMES):
             continue
+        if element.tag == "meta" and str(element.get("name", "")).lower() == "viewport":
+            # The theme's layout writes the viewport. docutils 0.22 adds its own, which Sphinx's
+            # filter of docutils' tags (a list slice, sphinx-doc/sphinx#11699) lets through: a
+            # page then had two, and a browser honours one of them.
+            continue
         written = " ".join(f'{name}="{html.escape(str(value), quote=True)}"' for name, value in attributes)
         lines.append(f"<{element.tag} {written}>")
     return "\n".join(lines) + "\n" if lines else ""
