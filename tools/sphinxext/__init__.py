@@ -12,7 +12,8 @@ up, ``report`` records what a build did, ``integrity`` keeps builds from being
 left half-done or mixed (a lock, an unfinished-build marker), ``feeds`` writes
 the Atom feed and the sitemap, ``mathml`` renders formulas at build time (its
 MathML parsed and re-serialised), ``headtags`` re-serialises the head's meta
-tags, ``included`` makes MyST's warnings in a note or article name its file, ``json_ld``
+tags, ``collector`` runs Python's cycle collector less often while a build holds its
+pages, ``included`` makes MyST's warnings in a note or article name its file, ``json_ld``
 writes a paper's schema.org record into its head, ``libyaml`` has MyST read YAML with
 PyYAML's C loader; ``compat`` lists every reliance on a
 dependency's internals and guards it.
@@ -33,6 +34,7 @@ from . import (
     anchors,
     book,
     citation_styles,
+    collector,
     feeds,
     headtags,
     included,
@@ -68,6 +70,9 @@ HANDLERS = (
             "write the pages before sphinxcontrib-bibtex and the search set-up read their settings"),
     Handler("config-inited", integrity.mark_started, 150,
             "from here on an interruption leaves state to discard"),
+    Handler("config-inited", collector.on_config_inited, 160,
+            "once the conversion succeeded (a build it stops has no build-finished), before Sphinx "
+            "loads the saved environment"),
     Handler("config-inited", book.exclude_book, DEFAULT,
             "before the environment compares the configuration with the previous build's"),
     Handler("config-inited", search.on_config_inited, DEFAULT),
@@ -102,7 +107,9 @@ HANDLERS = (
     Handler("build-finished", searchshards.on_build_finished, DEFAULT),
     Handler("build-finished", report.on_build_finished, DEFAULT),
     Handler("build-finished", integrity.on_build_finished, 900,
-            "last: after the exports are synchronised and the build report written"),
+            "after the exports are synchronised and the build report written"),
+    Handler("build-finished", collector.on_build_finished, 950,
+            "last: the collector as it was, once the build is done"),
 )
 
 
