@@ -59,21 +59,22 @@ def _synchronise(folder: Path, names: Collection[str], put: Callable[[str], bool
                  manifest: str) -> WriteReport:
     folder.mkdir(parents=True, exist_ok=True)
     previous = _read_manifest(folder / manifest)
-    if not set(names) <= previous:
-        write_if_changed(folder / manifest, json.dumps(sorted(previous | set(names)), indent=1) + "\n")
+    wanted = sorted(names)
+    if not set(wanted) <= previous:
+        write_if_changed(folder / manifest, json.dumps(sorted(previous.union(wanted)), indent=1) + "\n")
     written: list[str] = []
     unchanged = 0
-    for relative in sorted(names):
+    for relative in wanted:
         if put(relative):
             written.append(relative)
         else:
             unchanged += 1
-    removed = sorted(previous - set(names))
+    removed = sorted(previous.difference(wanted))
     for relative in removed:
         path = folder / relative
         path.unlink(missing_ok=True)
         _remove_empty_parents(path.parent, folder)
-    write_if_changed(folder / manifest, json.dumps(sorted(names), indent=1) + "\n")
+    write_if_changed(folder / manifest, json.dumps(wanted, indent=1) + "\n")
     return WriteReport(tuple(written), tuple(removed), unchanged)
 
 

@@ -28,12 +28,18 @@ def split_name(name: str) -> tuple[str, str]:
 def read_name(name: str) -> tuple[str, str] | None:
     """:func:`split_name`'s (family, given), or None where :func:`name_problem` names a problem:
     the name parsed once, not once for the question and once for the answer."""
+    person, reported = _parsed(name)
+    return None if person is None or reported else _split(person, name)
+
+
+def _parsed(name: str) -> tuple[Person | None, list[Exception]]:
+    """The name as pybtex parses it, and what pybtex reported on the way (strict mode or not)."""
     try:
         with pybtex.errors.capture() as reported:
             person = Person(name)
-    except PybtexError:
-        return None
-    return None if reported else _split(person, name)
+    except PybtexError as error:
+        return None, [error]
+    return person, list(reported)
 
 
 def _split(person: Person, name: str) -> tuple[str, str]:
@@ -52,11 +58,7 @@ def name_problem(name: str) -> str | None:
     author, so that such a name is a ``metadata.toml:LINE: authors:`` error
     and never a traceback while citations are built.
     """
-    try:
-        with pybtex.errors.capture() as reported:  # what pybtex reports, strict mode or not
-            Person(name)
-    except PybtexError as error:
-        reported = [error]
+    _, reported = _parsed(name)
     if not reported:
         return None
     if isinstance(reported[0], InvalidNameString):

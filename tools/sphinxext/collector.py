@@ -38,9 +38,7 @@ class _Thresholds:
 
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
-    state = of_build(app, _Thresholds)
-    if state.before is None:
-        state.before = gc.get_threshold()
+    of_build(app, _Thresholds).before = gc.get_threshold()
     gc.set_threshold(*THRESHOLDS)
 
 
