@@ -19,10 +19,21 @@ run each, this 2-core machine): 151 s instead of 173, peak 943 MB instead of 853
 Then the thresholds are set back (a process may build twice: sphinx-autobuild, the
 tests).  Unlike ``gc.freeze`` (tried and reverted: 8bfbe1e), nothing is kept from
 being freed: only when it is.
+
+At the interpreter's exit, though, everything is frozen (:func:`freeze_at_exit`).  A
+finished build's application stays alive to the end (Sphinx's log handlers and its
+event manager refer to it, in cycles with its environment and builder), and the
+interpreter's shutdown then collects that whole heap, repeatedly, as it clears the
+modules: 8.6 s of a 40.5 s no-op build at 10,000 papers, against 0.2 s with the heap
+frozen first (the same build, one run each).  Frozen objects in cycles are left to the
+operating system, as any process's memory is at exit; nothing of a build is still
+unwritten then (Sphinx writes its files with ``with`` blocks, the log handlers are
+flushed by ``logging``'s own exit handler, which runs after this one).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 from sphinx.application import Sphinx
@@ -40,6 +51,9 @@ class _Thresholds:
 def on_config_inited(app: Sphinx, config: Config) -> None:
     of_build(app, _Thresholds).before = gc.get_threshold()
     gc.set_threshold(*THRESHOLDS)
+    # Once per process however many builds it runs: unregister removes an earlier one.
+    atexit.unregister(freeze_at_exit)
+    atexit.register(freeze_at_exit)
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
@@ -47,3 +61,8 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if state.before is not None:
         gc.set_threshold(*state.before)
         state.before = None
+
+
+def freeze_at_exit() -> None:
+    """Spare the interpreter's shutdown the collections of a heap that is about to be freed."""
+    gc.freeze()
