@@ -1,4 +1,4 @@
-"""tools/sphinxext/collector.py: the build's collector thresholds, the process's own after it, a heap frozen at exit."""
+"""tools/sphinxext/collector.py: the collector thresholds of a build and after it, a heap frozen at exit."""
 
 from __future__ import annotations
 
