@@ -29,7 +29,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .files.write import MANIFEST, TEMPORARY_PREFIX, TEMPORARY_SUFFIX
+from .files.write import CONVERSION_RECORD, MANIFEST, TEMPORARY_PREFIX, TEMPORARY_SUFFIX
 from .layout import GENERATED_IN_DOCS
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: conf.py's folder
@@ -43,7 +43,7 @@ def ignored_patterns(docs: Path) -> list[str]:
     regular expressions rather than its globs, whose ``[`` and ``*`` a folder name may hold.
     """
     folder = re.escape(docs.resolve().as_posix())
-    names = "|".join(re.escape(name) for name in (*GENERATED_IN_DOCS, MANIFEST))
+    names = "|".join(re.escape(name) for name in (*GENERATED_IN_DOCS, MANIFEST, CONVERSION_RECORD))
     temporary = f"{re.escape(TEMPORARY_PREFIX)}[^/]*{re.escape(TEMPORARY_SUFFIX)}"
     return [f"^{folder}/(?:{names})(?:/|$)", f"^{folder}/(?:[^/]+/)*{temporary}$"]
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from . import layout
 from .enrich import Knowledge, enrich, link_writings
+from .files import converted
 from .files.write import WriteReport, sync
-from .model import Problem, build_corpus
+from .model import Problem, SourceRef, build_corpus
 from .read import csl_styles, curated, digest_titles, metadata, reading_lists, writings
 from .read.parse import digest_files, parse_folder
 from .render.pages import render_site
@@ -17,12 +19,22 @@ from .render.references import load_cache
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What a build says of a conversion, and what its pages depend on beyond the files."""
+
+    papers: int
+    digests: int
+    team_pages: tuple[str, ...] = ()  # the kinds of team pages there are: notes, lists, articles
+
+
+@dataclass(frozen=True)
 class ConvertResult:
     entries: int  # digest entries read
     problems: tuple[Problem, ...]  # input errors: fail a strict build
     notices: tuple[Problem, ...]  # worth telling, never an error
-    knowledge: Knowledge | None
+    knowledge: Knowledge | None  # None when the docs folder already held this conversion
     report: WriteReport | None  # None when nothing was written
+    summary: Summary
 
 
 def check(seeds: Path, docs: Path) -> ConvertResult:
@@ -44,6 +56,11 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     """
     if not seeds.is_dir():
         raise FileNotFoundError(f"seeds folder not found: {seeds}")
+    # Pages include the team's notes and articles from the seeds folder, by a path from docs/.
+    seeds_from_docs = Path(os.path.relpath(seeds.resolve(), docs.resolve())).as_posix()
+    inputs = converted.fingerprint(seeds, docs / "_data", [strict, seeds_from_docs]) if write else ""
+    if write and (previous := converted.recorded(docs, inputs)) is not None:
+        return _replayed(previous)
     parsed = parse_folder(seeds)
     corpus = build_corpus(parsed.entries)
     notices = parsed.notices + corpus.notices
@@ -64,13 +81,46 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     knowledge = replace(knowledge, writings=linked)
     problems = parsed.problems + note_problems + article_problems + list_problems + link_problems
     styles = csl_styles.load_styles(data / csl_styles.FOLDER)
+    summary = Summary(len(knowledge.papers), len(knowledge.corpus.digests), tuple(
+        kind for kind, there in (("notes", linked.notes), ("lists", linked.lists),
+                                 ("articles", linked.articles)) if there))
     if (problems and strict) or not write:
-        return ConvertResult(len(parsed.entries), problems, notices, knowledge, None)
-    # Pages include the team's notes and articles from the seeds folder, by a path from docs/.
-    seeds_from_docs = Path(os.path.relpath(seeds.resolve(), docs.resolve())).as_posix()
+        return ConvertResult(len(parsed.entries), problems, notices, knowledge, None, summary)
     cache = load_cache(_read(docs / layout.REFERENCES_CACHE))
-    report = sync(docs, render_site(knowledge, styles, cache, seeds_from_docs))
-    return ConvertResult(len(parsed.entries), problems, notices, knowledge, report)
+    converted.discard(docs)  # from here on the files are this conversion's, once it finishes
+    files = render_site(knowledge, styles, cache, seeds_from_docs)
+    report = sync(docs, files)
+    result = ConvertResult(len(parsed.entries), problems, notices, knowledge, report, summary)
+    converted.record(docs, inputs, files, _recorded(result))
+    return result
+
+
+def _recorded(result: ConvertResult) -> dict[str, object]:
+    """A conversion's report as JSON, for a conversion of the same inputs to give again."""
+    assert result.report is not None
+    return {"entries": result.entries, "summary": asdict(result.summary),
+            "problems": [_problem_json(problem) for problem in result.problems],
+            "notices": [_problem_json(problem) for problem in result.notices],
+            "files": len(result.report.written) + result.report.unchanged}
+
+
+def _replayed(report: dict[str, Any]) -> ConvertResult:
+    """The result of a conversion the docs folder already holds: nothing written."""
+    summary = report["summary"]
+    return ConvertResult(
+        report["entries"], tuple(_problem(item) for item in report["problems"]),
+        tuple(_problem(item) for item in report["notices"]), None,
+        WriteReport((), (), report["files"]),
+        Summary(summary["papers"], summary["digests"], tuple(summary["team_pages"])))
+
+
+def _problem_json(problem: Problem) -> list[object]:
+    return [str(problem.source.path), problem.source.line, problem.kind, problem.reason]
+
+
+def _problem(item: list[Any]) -> Problem:
+    path, line, kind, reason = item
+    return Problem(SourceRef(Path(path), line), kind, reason)
 
 
 def _read(path: Path) -> str | None:

@@ -22,17 +22,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-from .write import MANIFEST, write_if_changed
+from .write import CONVERSION_RECORD, MANIFEST, write_if_changed
 
 STAMP = "paperkb-inputs.json"
 _ROOT_FILES = ("conf.py", "Makefile", "requirements.txt")
 # What conf.py reads from the environment: the site's address goes into feed.xml, the
 # sitemap, canonical and og:url, so another address is another site.
 ENVIRONMENT = ("PAPERKB_BASEURL", "READTHEDOCS_CANONICAL_URL")
-_SKIPPED = {"__pycache__", MANIFEST}
+_SKIPPED = {"__pycache__", MANIFEST, CONVERSION_RECORD}
 
 
 def stamp_path(builddir: Path) -> Path:
@@ -43,10 +44,15 @@ def fingerprint(root: Path, seeds: Path, options: Sequence[str]) -> str:
     """sha256 over the inputs' paths and contents, the options and the environment conf.py reads."""
     environment = {name: os.environ.get(name) for name in ENVIRONMENT}
     digest = hashlib.sha256(json.dumps([list(options), environment], sort_keys=True).encode())
-    for label, path in _inputs(root, seeds):
+    hash_files(digest, _inputs(root, seeds))
+    return digest.hexdigest()
+
+
+def hash_files(digest: Any, files: Iterable[tuple[str, Path]]) -> None:
+    """Add each (label, path) to ``digest``: the label, then the sha256 of the file's bytes."""
+    for label, path in files:
         digest.update(f"\0{label}\0".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def is_up_to_date(root: Path, seeds: Path, builddir: Path, options: Sequence[str]) -> bool:
@@ -67,15 +73,16 @@ def _inputs(root: Path, seeds: Path) -> Iterator[tuple[str, Path]]:
     for name in _ROOT_FILES:
         if (root / name).is_file():
             yield name, root / name
-    yield from _files(root / "tools", "tools")
+    yield from files_under(root / "tools", "tools")
     docs = root / "docs"
     generated = _generated(docs)
-    yield from ((label, path) for label, path in _files(docs, "docs")
+    yield from ((label, path) for label, path in files_under(docs, "docs")
                 if path.relative_to(docs).as_posix() not in generated)
-    yield from _files(seeds, "seeds")
+    yield from files_under(seeds, "seeds")
 
 
-def _files(folder: Path, label: str) -> Iterator[tuple[str, Path]]:
+def files_under(folder: Path, label: str) -> Iterator[tuple[str, Path]]:
+    """Every file under ``folder`` but caches and manifests, sorted, labelled ``label/relative``."""
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not _SKIPPED.intersection(path.relative_to(folder).parts):
             yield f"{label}/{path.relative_to(folder).as_posix()}", path

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 MANIFEST = ".generated.json"
+# The record of the conversion a docs folder holds (converted.py), beside the manifest.
+CONVERSION_RECORD = ".converted.json"
 # A file being written is first ``.<name>.<random>.tmp`` in the same folder.
 TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".", ".tmp"
 

@@ -28,7 +28,6 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from .. import layout
-from ..enrich import Writings
 from ..layout import BIBFILE
 from ..pipeline import convert
 from ..read.curated import KnowledgeError
@@ -86,32 +85,32 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
             "nothing was converted and the previous pages are unchanged. Fix them, or build "
             "the valid entries with STRICT=0 (make html STRICT=0, or -D paperkb_strict=0).")
     report = result.report
-    assert report is not None and result.knowledge is not None
+    assert report is not None
     record_conversion(app, report)
+    summary = result.summary
     logger.info(
-        f"paper-kb: {len(result.knowledge.papers)} papers from "
-        f"{len(result.knowledge.corpus.digests)} digests; {len(report.written)} files written, "
-        f"{len(report.removed)} removed, {report.unchanged} unchanged "
-        f"({time.perf_counter() - started:.2f} s)")
+        f"paper-kb: {summary.papers} papers from {summary.digests} digests; "
+        + (f"{len(report.written)} files written, {len(report.removed)} removed, "
+           f"{report.unchanged} unchanged" if result.knowledge else
+           f"the {report.unchanged} files of the same inputs' conversion already there")
+        + f" ({time.perf_counter() - started:.2f} s)")
     # sphinxcontrib-bibtex reads the exported refs.bib (site_files.py copies it to the site root).
     config.bibtex_bibfiles = [str((docs / BIBFILE).relative_to(confdir))]
     # The sidebar names the team's index pages that exist (docs/_templates/sitenav.html). Every
     # page shows it: in html_context, a change is a change of the configuration's "html" part,
     # and Sphinx writes every page again (the first note, list or article of a site).
     config.html_context = {**config.html_context,
-                           "paperkb_team_pages": team_pages(result.knowledge.writings)}
+                           "paperkb_team_pages": team_pages(summary.team_pages)}
 
 
-def team_pages(writings: Writings) -> list[tuple[str, str]]:
+_TEAM_PAGES = {"notes": (layout.NOTES, "笔记 · Notes"),
+               "lists": (f"{layout.LISTS}/index", "阅读清单 · Lists"),
+               "articles": (f"{layout.ARTICLES}/index", "文章 · Articles")}
+
+
+def team_pages(kinds: tuple[str, ...]) -> list[tuple[str, str]]:
     """(docname, label) of the index pages of the team's notes, lists and articles there are."""
-    pages = []
-    if writings.notes:
-        pages.append((layout.NOTES, "笔记 · Notes"))
-    if writings.lists:
-        pages.append((f"{layout.LISTS}/index", "阅读清单 · Lists"))
-    if writings.articles:
-        pages.append((f"{layout.ARTICLES}/index", "文章 · Articles"))
-    return pages
+    return [_TEAM_PAGES[kind] for kind in kinds]
 
 
 def _as_bool(value: object) -> bool:

@@ -1,0 +1,115 @@
+"""tools/files/converted.py: a conversion the docs folder already holds is not done again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools import layout, pipeline
+from tools.files.write import CONVERSION_RECORD, MANIFEST
+from tools.pipeline import convert
+
+from .conftest import BROKEN, SEEDS, copy_project
+
+
+def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != CONVERSION_RECORD}
+
+
+@pytest.fixture
+def converted(tmp_path) -> tuple[Path, Path]:
+    """A project converted once from a copy of the fixture seeds."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    docs = copy_project(tmp_path / "project") / "docs"
+    first = convert(seeds, docs)
+    assert first.knowledge is not None and first.report is not None and first.report.written
+    return seeds, docs
+
+
+def test_the_same_inputs_again_read_and_write_nothing_and_report_the_same(converted):
+    seeds, docs = converted
+    first = convert(seeds, docs, write=False)  # what a conversion finds, without the record
+    before = _tree(docs)
+    again = convert(seeds, docs)
+    assert again.knowledge is None  # nothing parsed or rendered
+    assert again.report is not None and again.report.written == () and again.report.removed == ()
+    assert again.report.unchanged == len(_generated(docs))
+    assert (again.entries, again.problems, again.notices, again.summary) == \
+           (first.entries, first.problems, first.notices, first.summary)
+    assert _tree(docs) == before
+
+
+def _generated(docs: Path) -> list[str]:
+    return json.loads((docs / MANIFEST).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("change", ["edit a page", "remove a page", "add a digest", "edit the glossary",
+                                    "edit a template"])
+def test_any_change_to_the_inputs_or_the_output_converts_again(converted, change, monkeypatch):
+    seeds, docs = converted
+    page = docs / "index.md"
+    clean = page.read_bytes()
+    if change == "edit a page":
+        page.write_text("# edited by hand\n", encoding="utf-8")
+    elif change == "remove a page":
+        page.unlink()
+    elif change == "add a digest":
+        text = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+        (seeds / "zz-copy.txt").write_text(text, encoding="utf-8")
+    elif change == "edit the glossary":
+        glossary = docs / "_data" / "glossary.toml"
+        glossary.write_text(glossary.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    else:  # the code is an input: a copy of the tools package with one template changed
+        tools = docs.parent / "tools"
+        template = tools / "render" / "templates" / "index.md.jinja"
+        template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        monkeypatch.setattr("tools.files.converted._TOOLS", tools)
+    again = convert(seeds, docs)
+    assert again.knowledge is not None
+    if change in ("edit a page", "remove a page"):
+        assert page.read_bytes() == clean and again.report is not None
+        assert again.report.written == ("index.md",)
+
+
+def test_a_conversion_stopped_half_way_leaves_no_record_of_the_files_it_did_not_finish(
+        converted, monkeypatch):
+    seeds, docs = converted
+    record = docs / CONVERSION_RECORD
+    assert record.is_file()
+    digest = seeds / sorted(p.name for p in seeds.glob("*.txt"))[0]
+    original = digest.read_bytes()
+    digest.write_bytes(original.replace("## ".encode(), "## Renamed: ".encode(), 1))
+
+    def interrupted(folder, files):
+        (folder / "index.md").write_text("half written\n", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "sync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        convert(seeds, docs)
+    assert not record.exists()
+    monkeypatch.undo()
+    digest.write_bytes(original)  # the inputs of the recorded conversion again
+    again = convert(seeds, docs)
+    assert again.knowledge is not None and "index.md" in again.report.written
+    assert (docs / "index.md").read_text(encoding="utf-8") != "half written\n"
+
+
+def test_problems_of_a_lenient_conversion_are_reported_again(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(BROKEN, seeds)
+    docs = copy_project(tmp_path / "project") / "docs"
+    first = convert(seeds, docs, strict=False)
+    assert first.problems and first.knowledge is not None
+    again = convert(seeds, docs, strict=False)
+    assert again.knowledge is None
+    assert (again.problems, again.notices, again.summary) == (first.problems, first.notices, first.summary)
+    # A strict conversion of the same seeds is another conversion: it stops on the problems.
+    strict = convert(seeds, docs, strict=True)
+    assert strict.problems == first.problems and strict.report is None
+    assert (docs / layout.REFERENCES_CACHE).is_file()
