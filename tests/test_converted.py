@@ -10,6 +10,7 @@ import pytest
 
 from tools import layout, pipeline
 from tools.files.write import CONVERSION_RECORD, MANIFEST
+from tools.files.converted import KeptPages
 from tools.pipeline import convert
 
 from .conftest import BROKEN, SEEDS, copy_project
@@ -83,9 +84,9 @@ def test_a_conversion_stopped_half_way_leaves_no_record_of_the_files_it_did_not_
     assert record.is_file()
     digest = seeds / sorted(p.name for p in seeds.glob("*.txt"))[0]
     original = digest.read_bytes()
-    digest.write_bytes(original.replace("## ".encode(), "## Renamed: ".encode(), 1))
+    digest.write_bytes(original.replace(b"## ", b"## Renamed: ", 1))
 
-    def interrupted(folder, files):
+    def interrupted(folder, files, kept=()):
         (folder / "index.md").write_text("half written\n", encoding="utf-8")
         raise KeyboardInterrupt
 
@@ -113,3 +114,79 @@ def test_problems_of_a_lenient_conversion_are_reported_again(tmp_path):
     strict = convert(seeds, docs, strict=True)
     assert strict.problems == first.problems and strict.report is None
     assert (docs / layout.REFERENCES_CACHE).is_file()
+
+
+# --- pages kept from the previous conversion -------------------------------------------------------
+
+FIRST, SECOND = sorted(SEEDS.glob("*.txt"))
+NOTED = "2503.18878"  # the first paper of the first digest
+
+
+def _replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _change(change: str, seeds: Path, docs: Path) -> None:
+    if change == "a digest added":
+        shutil.copy2(SECOND, seeds)
+    elif change == "a title changed":
+        _replace_in(seeds / FIRST.name, "## I Have Covered All the Bases Here",
+                    "## I Have Covered Most of the Bases Here")
+    elif change == "an author changed":
+        _replace_in(seeds / "metadata.toml", '"Aleksandr Nesterov"', '"Alexander Nesterov"')
+    elif change == "a topic renamed":  # in English: related lists name topics in Chinese
+        _replace_in(docs / "_data" / "taxonomy.toml", 'name = "Interpretability"',
+                    'name = "Interpretation"')
+    elif change == "a note added":
+        (seeds / "notes").mkdir()
+        (seeds / "notes" / f"{NOTED}.md").write_text("---\nauthors: [Ada]\n---\n\nWorth a read.\n",
+                                                     encoding="utf-8")
+    elif change == "a digest named":
+        (seeds / "digests.toml").write_text(f'["{FIRST.stem}"]\ntitle = "The first one"\n',
+                                            encoding="utf-8")
+
+
+def _texts(docs: Path) -> dict[str, bytes]:
+    return {name: content for name, (content, _) in _tree(docs).items()}
+
+
+@pytest.mark.parametrize("change", ["a digest added", "a title changed", "an author changed",
+                                    "a topic renamed", "a note added", "a digest named"])
+def test_a_conversion_keeping_pages_of_the_previous_one_writes_what_a_fresh_one_writes(
+        tmp_path, change, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy2(FIRST, seeds)
+    for name in ("metadata.toml",):
+        shutil.copy2(SEEDS / name, seeds)
+    if change != "a digest added":
+        shutil.copy2(SECOND, seeds)
+    docs = copy_project(tmp_path / "project") / "docs"
+    convert(seeds, docs)
+    pages = {p.name for p in (docs / "papers").glob("*.md")}
+
+    _change(change, seeds, docs)
+    answers: dict[str, bool] = {}
+    holds = KeptPages.holds
+
+    def noted(self, path, shown):
+        answers[path] = holds(self, path, shown)
+        return answers[path]
+
+    monkeypatch.setattr(KeptPages, "holds", noted)
+    convert(seeds, docs)
+    monkeypatch.undo()
+    fresh = copy_project(tmp_path / "fresh") / "docs"
+    shutil.copytree(docs / "_data", fresh / "_data", dirs_exist_ok=True)
+    convert(seeds, fresh)
+    assert _texts(docs) == _texts(fresh)
+    # Every paper page was asked about; some were kept, and the changed paper's was not.
+    assert set(answers) == {f"papers/{name}" for name in pages} | (
+        {f"papers/{p.name}" for p in (docs / "papers").glob("*.md")})
+    assert any(answers.values())
+    if change in ("a title changed", "a note added"):
+        assert not answers[f"papers/{NOTED}.md"]
+    if change == "an author changed":
+        assert not answers["papers/2502.21263.md"]

@@ -13,9 +13,9 @@ So this module gives sphinx-autobuild:
 * the seeds folder, watched too: the digests and everything beside them are what the site
   is built from, and the converter runs inside each build;
 * the converter's output in ``docs/`` as ignored (``layout.GENERATED_IN_DOCS``, the
-  manifest, the conversion's record and ``files/write.py``'s temporary files): the running build writes it, so it is
-  never an edit.  The converter leaves unchanged files untouched (``files/write.py``), and a
-  page it does rewrite is part of the build that rewrote it.
+  manifest, the conversion's record and ``files/write.py``'s temporary files): the running
+  build writes it, so it is never an edit.  The converter leaves unchanged files untouched
+  (``files/write.py``), and a page it does rewrite is part of the build that rewrote it.
 
 The build folder (pages and doctrees) is ignored by sphinx-autobuild itself.
 """

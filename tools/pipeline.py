@@ -58,9 +58,11 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
         raise FileNotFoundError(f"seeds folder not found: {seeds}")
     # Pages include the team's notes and articles from the seeds folder, by a path from docs/.
     seeds_from_docs = Path(os.path.relpath(seeds.resolve(), docs.resolve())).as_posix()
-    inputs = converted.fingerprint(seeds, docs / "_data", [strict, seeds_from_docs]) if write else ""
-    if write and (previous := converted.recorded(docs, inputs)) is not None:
-        return _replayed(previous)
+    code = converted.code_fingerprint() if write else ""
+    inputs = converted.fingerprint(seeds, docs / "_data", [strict, seeds_from_docs], code) if write else ""
+    previous = converted.read(docs) if write else None
+    if (replayed := converted.recorded(docs, previous, inputs)) is not None:
+        return _replayed(replayed)
     parsed = parse_folder(seeds)
     corpus = build_corpus(parsed.entries)
     notices = parsed.notices + corpus.notices
@@ -87,11 +89,12 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     if (problems and strict) or not write:
         return ConvertResult(len(parsed.entries), problems, notices, knowledge, None, summary)
     cache = load_cache(_read(docs / layout.REFERENCES_CACHE))
+    kept = converted.KeptPages(docs, previous, code)
     converted.discard(docs)  # from here on the files are this conversion's, once it finishes
-    files = render_site(knowledge, styles, cache, seeds_from_docs)
-    report = sync(docs, files)
+    files = render_site(knowledge, styles, cache, seeds_from_docs, kept)
+    report = sync(docs, files, kept=kept.kept)
     result = ConvertResult(len(parsed.entries), problems, notices, knowledge, report, summary)
-    converted.record(docs, inputs, files, _recorded(result))
+    converted.record(docs, inputs, [*files, *kept.kept], kept.keys, _recorded(result))
     return result
 
 

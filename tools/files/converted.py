@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -41,34 +41,76 @@ VERSION = 1  # bump when what a record holds changes
 _TOOLS = Path(__file__).resolve().parent.parent
 
 
-def fingerprint(seeds: Path, data: Path, options: Iterable[object]) -> str:
-    """sha256 over the conversion's inputs and code (see the module docstring)."""
+def code_fingerprint() -> str:
+    """sha256 over the converter's code and templates, the Python and library versions."""
     versions = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
-    digest = hashlib.sha256(json.dumps([VERSION, sys.version, versions, list(options)]).encode())
+    digest = hashlib.sha256(json.dumps([VERSION, sys.version, versions]).encode())
     hash_files(digest, files_under(_TOOLS, "tools"))
+    return digest.hexdigest()
+
+
+def fingerprint(seeds: Path, data: Path, options: Iterable[object], code: str) -> str:
+    """sha256 over the conversion's inputs (see the module docstring); ``code``: :func:`code_fingerprint`."""
+    digest = hashlib.sha256(json.dumps([code, list(options)]).encode())
     hash_files(digest, files_under(data, "data"))
     hash_files(digest, files_under(seeds, "seeds"))
     return digest.hexdigest()
 
 
-def recorded(docs: Path, inputs: str) -> dict[str, Any] | None:
-    """The report recorded with ``inputs``, if ``docs`` still holds that conversion's files."""
+def read(docs: Path) -> dict[str, Any] | None:
+    """The record in ``docs``, if there is a readable one."""
     try:
         record = json.loads((docs / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("inputs") != inputs:
+    return record if isinstance(record, dict) and isinstance(record.get("files"), dict) else None
+
+
+def recorded(docs: Path, record: dict[str, Any] | None, inputs: str) -> dict[str, Any] | None:
+    """The report ``record`` holds for ``inputs``, if ``docs`` still holds that conversion's files."""
+    if record is None or record.get("inputs") != inputs:
         return None
-    files = record.get("files")
-    if not isinstance(files, dict) or not all(_stat(docs / name) == stat for name, stat in files.items()):
+    if not all(isinstance(stat, list) and _stat(docs / name) == stat[:2]
+               for name, stat in record["files"].items()):
         return None
     report = record.get("report")
     return report if isinstance(report, dict) else None
 
 
-def record(docs: Path, inputs: str, generated: Iterable[str], report: dict[str, Any]) -> None:
-    """Record a finished conversion: its fingerprint, its report, its files as they are now."""
-    files = {name: _stat(docs / name) for name in sorted({*generated, MANIFEST})}
+class KeptPages:
+    """Pages a conversion need not render again: on disk as rendered from what they show.
+
+    The renderer gives, for each page that is costly to render, the bytes of everything
+    the page shows (``render/pages.py``); with the code's fingerprint they are the page's
+    key.  A page whose key is the one recorded with its file, and whose file still has
+    the size and modification time recorded, is kept as it is.
+    """
+
+    def __init__(self, docs: Path, record: dict[str, Any] | None, code: str) -> None:
+        self._docs = docs
+        self._previous: dict[str, Any] = record["files"] if record else {}
+        self._code = code.encode()
+        self.keys: dict[str, str] = {}  # every page's key, kept or rendered
+        self.kept: list[str] = []
+
+    def holds(self, path: str, shown: bytes) -> bool:
+        key = self.keys[path] = hashlib.sha256(self._code + shown).hexdigest()
+        previous = self._previous.get(path)
+        if (isinstance(previous, list) and len(previous) == 3 and previous[2] == key
+                and _stat(self._docs / path) == previous[:2]):
+            self.kept.append(path)
+            return True
+        return False
+
+
+def record(docs: Path, inputs: str, generated: Iterable[str], keys: Mapping[str, str],
+           report: dict[str, Any]) -> None:
+    """Record a finished conversion: its fingerprint, its report, its files as they are now
+    with the keys of the pages rendered from one."""
+    files: dict[str, list[object]] = {}
+    for name in sorted({*generated, MANIFEST}):
+        stat: list[object] = list(_stat(docs / name) or (None, None))
+        files[name] = [*stat, keys[name]] if name in keys else stat
     write_if_changed(docs / RECORD, json.dumps(
         {"inputs": inputs, "report": report, "files": files}, ensure_ascii=False) + "\n")
 

@@ -37,10 +37,17 @@ class WriteReport(NamedTuple):
     unchanged: int
 
 
-def sync(folder: Path, files: Mapping[str, str], manifest: str = MANIFEST) -> WriteReport:
-    """Make ``folder`` hold exactly ``files`` among the files it generated."""
-    return _synchronise(folder, files, lambda relative: write_if_changed(folder / relative, files[relative]),
-                        manifest)
+def sync(folder: Path, files: Mapping[str, str], manifest: str = MANIFEST,
+         kept: Collection[str] = ()) -> WriteReport:
+    """Make ``folder`` hold exactly ``files`` and ``kept`` among the files it generated.
+
+    ``kept``: files the caller knows to be as they should be (``converted.KeptPages``),
+    left as they are.
+    """
+    def put(relative: str) -> bool:
+        return relative in files and write_if_changed(folder / relative, files[relative])
+
+    return _synchronise(folder, {*files, *kept}, put, manifest)
 
 
 def mirror(source: Path, folder: Path, manifest: str = MANIFEST) -> WriteReport:

@@ -13,17 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import pickle
 import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 import jinja2
 
 from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
 from ..enrich.digest_names import DigestInfo
-from ..model import Inline, Text, Writing, plain_text
+from ..model import Inline, Text, Tokens, Writing, plain_text
 from ..read.csl_styles import CslStyle
 from ..read.curated import Glossary, Taxonomy, Topic
 from ..read.writings import ARTICLES, NOTES
@@ -163,10 +165,33 @@ def digest_page(name: str) -> str:
     return f"{layout.DIGESTS}/digest-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
+class PageCache(Protocol):
+    """Pages of a previous conversion that are still right (``files.converted.KeptPages``)."""
+
+    def holds(self, path: str, shown: bytes) -> bool:
+        """Whether the file at ``path`` is the page that shows ``shown`` (a pickle)."""
+
+
+class RelatedPaper(NamedTuple):
+    """A related paper as a paper page lists it."""
+
+    title_zh: str
+    page: str
+    title_tokens: Tokens
+    why: list[str]  # what the two papers share
+
+
+# A fixed protocol: a page's key must not change with Python's default.
+_PICKLE_PROTOCOL = 5
+
+
 def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
                 reference_cache: Mapping[str, str] | None = None,
-                seeds_from_docs: str = "../seeds") -> dict[str, str]:
+                seeds_from_docs: str = "../seeds", kept: PageCache | None = None) -> dict[str, str]:
     """Every generated file of the site, by path relative to the docs folder.
+
+    ``kept``: paper pages that need not be rendered again, left out of the result (a
+    paper page shows its paper and a few things of others; rendering 10,000 is seconds).
 
     ``styles`` are those of the formatted references in each paper's Cite box (none:
     the box has only the exports); ``reference_cache`` the references a previous run
@@ -191,20 +216,28 @@ def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
     formatted = format_references(list(records.values()), styles, reference_cache or {})
     paper_template = env.get_template("paper.md.jinja")
     for item in knowledge.papers.values():
+        path = f"{item.page}.md"
         paper = item.paper
-        files[f"{item.page}.md"] = paper_template.render(
-            item=item, paper=paper, variants=paper.variants,
+        stems = {*paper.digests, *(variant.source.path.stem for variant in paper.variants)}
+        # Everything the page shows, and nothing else: its key when a previous page is kept.
+        showing = dict(
+            item=item,
+            related=[RelatedPaper(other.paper.title_zh, other.page, other.paper.title_tokens,
+                                  _why(knowledge, item, other, topic_zh))
+                     for other in (knowledge.papers[pid] for pid in item.related)],
+            digest_titles={name: digest_titles[name] for name in sorted(stems)},
+            digest_pages={name: digest_pages[name] for name in sorted(stems)},
+            topic_names={slug: topic_names[slug] for slug in item.topics},
+            bibtex=entries[item.arxiv_id], references=formatted.references[item.cite_key],
+            **_writings_of(knowledge, item, include_root))
+        if kept is not None and kept.holds(path, pickle.dumps(showing, protocol=_PICKLE_PROTOCOL)):
+            continue
+        files[path] = paper_template.render(
+            paper=paper, variants=paper.variants,
             citation_meta=scholarly_meta.highwire(item) + scholarly_meta.dublin_core(item),
             open_graph=scholarly_meta.open_graph(item), json_ld=scholarly_meta.json_ld(item),
-            related=[(other, _why(knowledge, item, other, topic_zh))
-                     for other in (knowledge.papers[pid] for pid in item.related)],
-            description=paper.title_zh, digest_titles=digest_titles,
-            abs_url=arxiv.abs_url(paper.arxiv_id), pdf_url=arxiv.pdf_url(paper.arxiv_id),
-            html_url=arxiv.html_url(paper.arxiv_id), topic_names=topic_names,
-            digest_pages=digest_pages, bibtex=entries[item.arxiv_id],
-            references=formatted.references[item.cite_key],
-            **_writings_of(knowledge, item, include_root),
-        )
+            description=paper.title_zh, abs_url=arxiv.abs_url(paper.arxiv_id),
+            pdf_url=arxiv.pdf_url(paper.arxiv_id), html_url=arxiv.html_url(paper.arxiv_id), **showing)
 
     topic_papers = papers_by_topic(knowledge)
     used_topics = [t for t in taxonomy.topics if t.slug in topic_papers]
