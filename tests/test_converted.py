@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tools import layout, pipeline
-from tools.files.write import CONVERSION_RECORD, MANIFEST
 from tools.files.converted import KeptPages
+from tools.files.write import CONVERSION_RECORD, MANIFEST
 from tools.pipeline import convert
 
 from .conftest import BROKEN, SEEDS, copy_project
