@@ -17,7 +17,13 @@ and modification time recorded (none edited, removed or half written), is that
 conversion: :func:`recorded` returns its report and nothing is read or rendered.
 Anything else runs the converter in full, which first discards the record
 (:func:`discard`), so that an interrupted conversion never leaves a record of files
-it did not finish.  ``make html``'s own no-op check (``uptodate.py``) does not
+it did not finish.
+
+A full conversion still need not render every page.  The record also keeps, for each
+paper page, a key: the sha256 of the code's fingerprint and of a pickle of exactly
+what the page shows (``render/pages.py`` makes it).  A paper page whose key is the
+recorded one and whose file is as recorded is kept (:class:`KeptPages`): adding a
+digest to 10,000 papers renders 37 paper pages, not 10,025.  ``make html``'s own no-op check (``uptodate.py``) does not
 start Sphinx at all; this one serves every other way a build starts (a plain
 ``sphinx-build``, sphinx-autobuild, ``python -m tools convert``).
 """
