@@ -177,11 +177,13 @@ def _uptodate(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
+    from .files import converted
     from .files.lock import FolderLock
     from .files.write import sync
 
     try:
         with FolderLock(_folder(args.docs, "docs")):
+            converted.discard(args.docs)
             report = sync(args.docs, {})
     except OSError as error:
         raise UsageError(str(error)) from error

@@ -23,9 +23,12 @@ A full conversion still need not render every page.  The record also keeps, for 
 paper page, a key: the sha256 of the code's fingerprint and of a pickle of exactly
 what the page shows (``render/pages.py`` makes it).  A paper page whose key is the
 recorded one and whose file is as recorded is kept (:class:`KeptPages`): adding a
-digest to 10,000 papers renders 37 paper pages, not 10,025.  ``make html``'s own no-op check (``uptodate.py``) does not
-start Sphinx at all; this one serves every other way a build starts (a plain
-``sphinx-build``, sphinx-autobuild, ``python -m tools convert``).
+digest to 10,000 papers renders 37 paper pages, not 10,025.
+
+``make html``'s own no-op check (``uptodate.py``) does not start Sphinx at all; this
+one serves every other way a build starts (a plain ``sphinx-build``, sphinx-autobuild,
+``python -m tools convert``).  ``python -m tools clean`` removes the record with the
+files.
 """
 
 from __future__ import annotations
