@@ -58,11 +58,13 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
         raise FileNotFoundError(f"seeds folder not found: {seeds}")
     # Pages include the team's notes and articles from the seeds folder, by a path from docs/.
     seeds_from_docs = Path(os.path.relpath(seeds.resolve(), docs.resolve())).as_posix()
-    code = converted.code_fingerprint() if write else ""
-    inputs = converted.fingerprint(seeds, docs / "_data", [strict, seeds_from_docs], code) if write else ""
-    previous = converted.read(docs) if write else None
-    if (replayed := converted.recorded(docs, previous, inputs)) is not None:
-        return _replayed(replayed)
+    code, inputs, previous = "", "", None
+    if write:  # the docs folder may hold this very conversion already
+        code = converted.code_fingerprint()
+        inputs = converted.fingerprint(seeds, docs / "_data", [strict, seeds_from_docs], code)
+        previous = converted.read(docs)
+        if (replayed := converted.recorded(docs, previous, inputs)) is not None:
+            return _replayed(replayed)
     parsed = parse_folder(seeds)
     corpus = build_corpus(parsed.entries)
     notices = parsed.notices + corpus.notices

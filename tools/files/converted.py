@@ -79,8 +79,7 @@ def recorded(docs: Path, record: dict[str, Any] | None, inputs: str) -> dict[str
     """The report ``record`` holds for ``inputs``, if ``docs`` still holds that conversion's files."""
     if record is None or record.get("inputs") != inputs:
         return None
-    if not all(isinstance(stat, list) and _stat(docs / name) == stat[:2]
-               for name, stat in record["files"].items()):
+    if not all(_as_recorded(docs / name, entry) for name, entry in record["files"].items()):
         return None
     report = record.get("report")
     return report if isinstance(report, dict) else None
@@ -106,7 +105,7 @@ class KeptPages:
         key = self.keys[path] = hashlib.sha256(self._code + shown).hexdigest()
         previous = self._previous.get(path)
         if (isinstance(previous, list) and len(previous) == 3 and previous[2] == key
-                and _stat(self._docs / path) == previous[:2]):
+                and _as_recorded(self._docs / path, previous)):
             self.kept.append(path)
             return True
         return False
@@ -126,6 +125,11 @@ def record(docs: Path, inputs: str, generated: Iterable[str], keys: Mapping[str,
 
 def discard(docs: Path) -> None:
     (docs / RECORD).unlink(missing_ok=True)
+
+
+def _as_recorded(path: Path, entry: object) -> bool:
+    """Whether the file has the size and modification time its record entry starts with."""
+    return isinstance(entry, list) and _stat(path) == entry[:2]
 
 
 def _stat(path: Path) -> list[int] | None:

@@ -218,15 +218,15 @@ def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
     for item in knowledge.papers.values():
         path = f"{item.page}.md"
         paper = item.paper
-        stems = {*paper.digests, *(variant.source.path.stem for variant in paper.variants)}
+        stems = sorted({*paper.digests, *(variant.source.path.stem for variant in paper.variants)})
         # Everything the page shows, and nothing else: its key when a previous page is kept.
         showing = dict(
             item=item,
             related=[RelatedPaper(other.paper.title_zh, other.page, other.paper.title_tokens,
                                   _why(knowledge, item, other, topic_zh))
                      for other in (knowledge.papers[pid] for pid in item.related)],
-            digest_titles={name: digest_titles[name] for name in sorted(stems)},
-            digest_pages={name: digest_pages[name] for name in sorted(stems)},
+            digest_titles={name: digest_titles[name] for name in stems},
+            digest_pages={name: digest_pages[name] for name in stems},
             topic_names={slug: topic_names[slug] for slug in item.topics},
             bibtex=entries[item.arxiv_id], references=formatted.references[item.cite_key],
             **_writings_of(knowledge, item, include_root))
