@@ -54,7 +54,8 @@ os.environ["NO_COLOR"] = "1"
 GENERATED = ("papers", "topics", "digests", "months", "terms", "bibliography", "book", "index.md",
              "_generated",
              "glossary.md",
-             "bibliography.md", "refs.bib", ".generated.json", ".converted.json", ".paperkb.lock",
+             "bibliography.md", "refs.bib", ".generated.json", ".converted.json", ".converted.pickle",
+             ".paperkb.lock",
              "notes", "notes.md", "lists", "articles")
 
 

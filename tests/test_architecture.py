@@ -21,7 +21,7 @@ from .conftest import ROOT
 
 TOOLS = ROOT / "tools"
 STAGES = ("read", "enrich", "render", "files")
-SHARED = {"tools.model", "tools.layout", "tools.arxiv"}
+SHARED = {"tools.model", "tools.layout", "tools.arxiv", "tools.memo"}
 # A later stage used by an earlier one, and why.
 FORWARD = {("tools.read.metadata", "tools.files.write"):
            "`make metadata` writes metadata.toml atomically, as every generated file is written"}

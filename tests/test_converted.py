@@ -9,16 +9,21 @@ from pathlib import Path
 import pytest
 
 from tools import layout, pipeline
+from tools.enrich import enriched
+from tools.files import converted as conversion_state
 from tools.files.converted import KeptPages
-from tools.files.write import CONVERSION_RECORD, MANIFEST
+from tools.files.write import CONVERSION_MEMO, CONVERSION_RECORD, CONVERTER_STATE, MANIFEST
+from tools.memo import Memo
 from tools.pipeline import convert
+from tools.read import parse as parsing
+from tools.render import citation_formats
 
 from .conftest import BROKEN, SEEDS, copy_project
 
 
 def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != CONVERSION_RECORD}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in CONVERTER_STATE}
 
 
 @pytest.fixture
@@ -190,3 +195,64 @@ def test_a_conversion_keeping_pages_of_the_previous_one_writes_what_a_fresh_one_
         assert not answers[f"papers/{NOTED}.md"]
     if change == "an author changed":
         assert not answers["papers/2502.21263.md"]
+
+
+# --- results memoised from the previous conversion -------------------------------------------------
+
+
+def test_a_digest_added_is_the_only_digest_parsed_and_only_its_papers_are_matched(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy2(FIRST, seeds)
+    shutil.copy2(SEEDS / "metadata.toml", seeds)
+    docs = copy_project(tmp_path / "project") / "docs"
+    first = convert(seeds, docs)
+    assert (docs / CONVERSION_MEMO).is_file()
+    parsed: list[str] = []
+    classified: list[str] = []
+    written: list[str] = []
+    parse_bytes, classify = parsing.parse_bytes, enriched.classify
+    bibtex_entry = citation_formats._bibtex_entry
+    monkeypatch.setattr(parsing, "parse_bytes",
+                        lambda data, path: parsed.append(path.name) or parse_bytes(data, path))
+    monkeypatch.setattr(enriched, "classify", lambda paper, taxonomy: (
+        classified.append(paper.arxiv_id) or classify(paper, taxonomy)))
+    monkeypatch.setattr(citation_formats, "_bibtex_entry", lambda citation, *rest: (
+        written.append(citation.arxiv_id) or bibtex_entry(citation, *rest)))
+    shutil.copy2(SECOND, seeds)
+    second = convert(seeds, docs)
+    assert parsed == [SECOND.name]
+    new = set(second.knowledge.papers) - set(first.knowledge.papers)
+    assert new and set(classified) == new and set(written) <= new | _recited(first, second)
+    monkeypatch.undo()
+    fresh = copy_project(tmp_path / "fresh") / "docs"
+    convert(seeds, fresh)
+    assert _texts(docs) == _texts(fresh)
+
+
+def _recited(first, second) -> set[str]:
+    """Papers whose citation or key the second conversion changed (a key can shift when another
+    paper takes its name)."""
+    return {pid for pid, item in first.knowledge.papers.items()
+            if (item.citation, item.cite_key) != (second.knowledge.papers[pid].citation,
+                                                  second.knowledge.papers[pid].cite_key)}
+
+
+@pytest.mark.parametrize("memo", ["damaged", "of other code"])
+def test_a_memo_that_is_not_this_codes_is_not_used(converted, memo):
+    seeds, docs = converted
+    path = docs / CONVERSION_MEMO
+    if memo == "damaged":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        conversion_state.save_memo(docs, Memo("other code", {b"any": "thing"}))
+    loaded = conversion_state.load_memo(docs, conversion_state.code_fingerprint())
+    assert loaded.get("kind", "key", lambda: "computed") == "computed" and loaded.computed == 1
+    _replace_in(seeds / FIRST.name, "## I Have Covered All the Bases Here", "## Another Title")
+    convert(seeds, docs)  # computes everything again, and keeps a memo of this code
+    fresh = copy_project(docs.parent.parent / "fresh") / "docs"
+    convert(seeds, fresh)
+    assert _texts(docs) == _texts(fresh)
+    kept = conversion_state.load_memo(docs, conversion_state.code_fingerprint())
+    assert kept.get("digest", (str(seeds / SECOND.name), (seeds / SECOND.name).read_bytes()),
+                    lambda: None) is not None and kept.computed == 0

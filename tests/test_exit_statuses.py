@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.files.write import CONVERSION_RECORD
+from tools.files.write import CONVERSION_MEMO, CONVERSION_RECORD
 
 from .conftest import BROKEN, ROOT, SEEDS, copy_project, project_with_makefile, run_make
 
@@ -67,9 +67,10 @@ def test_a_docs_folder_the_build_cannot_write_is_one_line(tmp_path):
 def test_clean(tmp_path):
     docs = copy_project(tmp_path / "project") / "docs"
     tools("convert", SEEDS, "--docs", docs)
-    assert (docs / CONVERSION_RECORD).is_file()
+    assert (docs / CONVERSION_RECORD).is_file() and (docs / CONVERSION_MEMO).is_file()
     assert tools("clean", docs).returncode == EXIT_OK and not (docs / "papers").exists()
     assert not (docs / CONVERSION_RECORD).exists()  # the record of a conversion no longer there
+    assert not (docs / CONVERSION_MEMO).exists()  # nor what it computed
     assert_one_line_error(tools("clean", tmp_path / "missing"))
     assert not (tmp_path / "missing").exists()
 

@@ -184,6 +184,7 @@ def _clean(args: argparse.Namespace) -> int:
     try:
         with FolderLock(_folder(args.docs, "docs")):
             converted.discard(args.docs)
+            converted.remove_memo(args.docs)
             report = sync(args.docs, {})
     except OSError as error:
         raise UsageError(str(error)) from error

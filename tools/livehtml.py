@@ -13,7 +13,7 @@ So this module gives sphinx-autobuild:
 * the seeds folder, watched too: the digests and everything beside them are what the site
   is built from, and the converter runs inside each build;
 * the converter's output in ``docs/`` as ignored (``layout.GENERATED_IN_DOCS``, the
-  manifest, the conversion's record and ``files/write.py``'s temporary files): the running
+  manifest, the conversion's record and memo, ``files/write.py``'s temporary files): the running
   build writes it, so it is never an edit.  The converter leaves unchanged files untouched
   (``files/write.py``), and a page it does rewrite is part of the build that rewrote it.
 
@@ -29,7 +29,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .files.write import CONVERSION_RECORD, MANIFEST, TEMPORARY_PREFIX, TEMPORARY_SUFFIX
+from .files.write import CONVERTER_STATE, MANIFEST, TEMPORARY_PREFIX, TEMPORARY_SUFFIX
 from .layout import GENERATED_IN_DOCS
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: conf.py's folder
@@ -43,7 +43,7 @@ def ignored_patterns(docs: Path) -> list[str]:
     regular expressions rather than its globs, whose ``[`` and ``*`` a folder name may hold.
     """
     folder = re.escape(docs.resolve().as_posix())
-    names = "|".join(re.escape(name) for name in (*GENERATED_IN_DOCS, MANIFEST, CONVERSION_RECORD))
+    names = "|".join(re.escape(name) for name in (*GENERATED_IN_DOCS, MANIFEST, *CONVERTER_STATE))
     temporary = f"{re.escape(TEMPORARY_PREFIX)}[^/]*{re.escape(TEMPORARY_SUFFIX)}"
     return [f"^{folder}/(?:{names})(?:/|$)", f"^{folder}/(?:[^/]+/)*{temporary}$"]
 

@@ -58,14 +58,14 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
         raise FileNotFoundError(f"seeds folder not found: {seeds}")
     # Pages include the team's notes and articles from the seeds folder, by a path from docs/.
     seeds_from_docs = Path(os.path.relpath(seeds.resolve(), docs.resolve())).as_posix()
-    code, inputs, previous = "", "", None
+    code, inputs, previous = converted.code_fingerprint(), "", None
     if write:  # the docs folder may hold this very conversion already
-        code = converted.code_fingerprint()
         inputs = converted.fingerprint(seeds, docs / "_data", [strict, seeds_from_docs], code)
         previous = converted.read(docs)
         if (replayed := converted.recorded(docs, previous, inputs)) is not None:
             return _replayed(replayed)
-    parsed = parse_folder(seeds)
+    memo = converted.load_memo(docs, code)
+    parsed = parse_folder(seeds, memo)
     corpus = build_corpus(parsed.entries)
     notices = parsed.notices + corpus.notices
     data = docs / "_data"
@@ -75,8 +75,8 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
                                                  (path.stem for path in digest_files(seeds))))
     knowledge = enrich(corpus, curated.load_taxonomy(data / "taxonomy.toml"),
                        curated.load_glossary(data / "glossary.toml"),
-                       metadata.load(seeds / metadata.FILENAME), given,
-                       curated.load_proper_nouns(data / "proper_nouns.toml"))
+                       metadata.load(seeds / metadata.FILENAME, memo), given,
+                       curated.load_proper_nouns(data / "proper_nouns.toml"), memo)
     # The team's notes, articles and reading lists, checked against the papers.
     notes, note_problems = writings.read_notes(seeds)
     articles, article_problems = writings.read_articles(seeds)
@@ -93,8 +93,9 @@ def convert(seeds: Path, docs: Path, *, strict: bool = True, write: bool = True)
     cache = load_cache(_read(docs / layout.REFERENCES_CACHE))
     kept = converted.KeptPages(docs, previous, code)
     converted.discard(docs)  # from here on the files are this conversion's, once it finishes
-    files = render_site(knowledge, styles, cache, seeds_from_docs, kept)
+    files = render_site(knowledge, styles, cache, seeds_from_docs, kept, memo)
     report = sync(docs, files, kept=kept.kept)
+    converted.save_memo(docs, memo)
     result = ConvertResult(len(parsed.entries), problems, notices, knowledge, report, summary)
     converted.record(docs, inputs, [*files, *kept.kept], kept.keys, _recorded(result))
     return result

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from .. import arxiv, layout
+from ..memo import Memo, fingerprint
 from ..model import Citation, Corpus, Link, Paper, Tokens
 from ..read.curated import NO_PROPER_NOUNS, Glossary, ProperNouns, Taxonomy
 from ..read.digest_titles import DigestData
@@ -80,12 +82,18 @@ class Knowledge:
 def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
            metadata: dict[str, PaperMeta] | None = None,
            digest_data: Mapping[str, DigestData] | None = None,
-           proper_nouns: ProperNouns | None = None) -> Knowledge:
-    metadata = metadata or {}
+           proper_nouns: ProperNouns | None = None, memo: Memo | None = None) -> Knowledge:
+    """``memo``: a paper's topics and terms found before, by its texts and the curated data."""
+    metadata, memo = metadata or {}, memo or Memo()
     citations = {pid: citation(p, metadata.get(pid)) for pid, p in corpus.papers.items()}
     keys = citekeys.assign_keys(citations.values())
-    topics = {pid: classify(paper, taxonomy) for pid, paper in corpus.papers.items()}
-    terms = {pid: find_terms(paper, glossary) for pid, paper in corpus.papers.items()}
+    # Keyword matching is a third of enriching; it follows from a paper's texts alone.
+    taxonomy_key, glossary_key = fingerprint(taxonomy), fingerprint(glossary)
+    texts = {pid: (paper.title, paper.title_zh, paper.abstract) for pid, paper in corpus.papers.items()}
+    topics = {pid: memo.get("topics", (taxonomy_key, texts[pid]), partial(classify, paper, taxonomy))
+              for pid, paper in corpus.papers.items()}
+    terms = {pid: memo.get("terms", (glossary_key, texts[pid]), partial(find_terms, paper, glossary))
+             for pid, paper in corpus.papers.items()}
     related = related_papers(topics, terms)
     papers: dict[str, EnrichedPaper] = {}
     for pid, paper in corpus.papers.items():

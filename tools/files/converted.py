@@ -36,15 +36,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import sys
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..memo import Memo
 from .uptodate import files_under, hash_files
+from .write import CONVERSION_MEMO, MANIFEST, write_bytes_if_changed, write_if_changed
 from .write import CONVERSION_RECORD as RECORD
-from .write import MANIFEST, write_if_changed
 
 VERSION = 1  # bump when what a record holds changes
 _TOOLS = Path(__file__).resolve().parent.parent
@@ -125,6 +127,31 @@ def record(docs: Path, inputs: str, generated: Iterable[str], keys: Mapping[str,
 
 def discard(docs: Path) -> None:
     (docs / RECORD).unlink(missing_ok=True)
+
+
+def load_memo(docs: Path, code: str) -> Memo:
+    """The memo the last conversion in ``docs`` kept (``memo.py``), if it is one of this code.
+
+    Any memo that cannot be read, of another version or other code, is an empty one:
+    it only ever saves time.
+    """
+    try:
+        with open(docs / CONVERSION_MEMO, "rb") as file:
+            version, memo_code, results = pickle.load(file)
+    except Exception:  # a damaged pickle raises almost anything
+        return Memo(code)
+    if version != VERSION or memo_code != code or not isinstance(results, dict):
+        return Memo(code)
+    return Memo(code, results)
+
+
+def save_memo(docs: Path, memo: Memo) -> None:
+    """Keep what this conversion computed for the next one (atomically: see ``write.py``)."""
+    write_bytes_if_changed(docs / CONVERSION_MEMO, pickle.dumps((VERSION, memo.code, memo.results), 5))
+
+
+def remove_memo(docs: Path) -> None:
+    (docs / CONVERSION_MEMO).unlink(missing_ok=True)
 
 
 def _as_recorded(path: Path, entry: object) -> bool:

@@ -26,14 +26,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .write import CONVERSION_RECORD, MANIFEST, write_if_changed
+from .write import CONVERTER_STATE, MANIFEST, write_if_changed
 
 STAMP = "paperkb-inputs.json"
 _ROOT_FILES = ("conf.py", "Makefile", "requirements.txt")
 # What conf.py reads from the environment: the site's address goes into feed.xml, the
 # sitemap, canonical and og:url, so another address is another site.
 ENVIRONMENT = ("PAPERKB_BASEURL", "READTHEDOCS_CANONICAL_URL")
-_SKIPPED = {"__pycache__", MANIFEST, CONVERSION_RECORD}
+_SKIPPED = {"__pycache__", MANIFEST, *CONVERTER_STATE}
 
 
 def stamp_path(builddir: Path) -> Path:

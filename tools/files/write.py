@@ -27,6 +27,11 @@ from typing import NamedTuple
 MANIFEST = ".generated.json"
 # The record of the conversion a docs folder holds (converted.py), beside the manifest.
 CONVERSION_RECORD = ".converted.json"
+# What the previous conversion computed, by the content it computed it from (memo.py).
+CONVERSION_MEMO = ".converted.pickle"
+# Neither is a page nor an input: a build's no-op check, a copy of the project, `make
+# livehtml` and `git` leave both out.
+CONVERTER_STATE = (CONVERSION_RECORD, CONVERSION_MEMO)
 # A file being written is first ``.<name>.<random>.tmp`` in the same folder.
 TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".", ".tmp"
 
@@ -104,7 +109,10 @@ def copy_if_changed(source: Path, path: Path) -> bool:
 
 
 def write_if_changed(path: Path, text: str) -> bool:
-    data = text.encode("utf-8")
+    return write_bytes_if_changed(path, text.encode("utf-8"))
+
+
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.read_bytes() == data:
             return False

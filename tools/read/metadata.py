@@ -25,6 +25,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import tomlkit
 
 from .. import arxiv
 from ..files.write import write_if_changed
+from ..memo import Memo
 from .characters import control_characters
 from .names import name_problem, read_name
 from .parse import read_input
@@ -91,8 +93,11 @@ FIELDS = ("title", "authors", "published", "primary_category", "categories", "co
           "origin", "checksum")
 
 
-def load(path: Path) -> dict[str, PaperMeta]:
+def load(path: Path, memo: Memo | None = None) -> dict[str, PaperMeta]:
     """All entries of a metadata file; an absent file is an empty one.
+
+    ``memo``: entries checked before, by their id and fields (an entry is checked
+    alone, so an unchanged one need not be checked again).
 
     Raises :class:`MetadataError` naming the file, the line and the field
     (``seeds/metadata.toml:12: authors: expected a list of strings``).
@@ -114,7 +119,9 @@ def load(path: Path) -> dict[str, PaperMeta]:
     except tomllib.TOMLDecodeError as error:
         raise MetadataError(f"{path}: {error}") from error
     locate = _Locator(path, text)
-    return {arxiv_id: _entry(arxiv_id, raw, locate) for arxiv_id, raw in document.items()}
+    memo = memo or Memo()
+    return {arxiv_id: memo.get("metadata", (arxiv_id, raw), partial(_entry, arxiv_id, raw, locate))
+            for arxiv_id, raw in document.items()}
 
 
 class _Locator:

@@ -25,6 +25,7 @@ from typing import NamedTuple
 import charset_normalizer
 
 from .. import arxiv
+from ..memo import Memo
 from ..model import Entry, Problem, SourceRef
 from . import markup
 from .characters import control_characters, remove_control_characters
@@ -93,24 +94,29 @@ def ignored_files(folder: Path) -> list[Problem]:
     return ignored
 
 
-def parse_folder(folder: Path) -> ParseResult:
+def parse_folder(folder: Path, memo: Memo | None = None) -> ParseResult:
+    """Every digest in ``folder``; ``memo``: digests parsed before, by path and bytes."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     notices: list[Problem] = ignored_files(folder)
     for path in digest_files(folder):
-        result = parse_file(path)
+        result = parse_file(path, memo)
         entries.extend(result.entries)
         problems.extend(result.problems)
         notices.extend(result.notices)
     return ParseResult(tuple(entries), tuple(problems), tuple(notices))
 
 
-def parse_file(path: Path) -> ParseResult:
+def parse_file(path: Path, memo: Memo | None = None) -> ParseResult:
     try:
         data = read_input(path, MAX_DIGEST_BYTES)
     except OSError as error:
         reason = f"cannot be read: {error.strerror or error}"
         return ParseResult((), (Problem(SourceRef(path, 1), "unreadable", reason),))
+    return (memo or Memo()).get("digest", (str(path), data), lambda: parse_bytes(data, path))
+
+
+def parse_bytes(data: bytes, path: Path) -> ParseResult:
     try:
         text = data.decode("utf-8-sig")  # a BOM is dropped, not kept in the title
     except UnicodeDecodeError as error:

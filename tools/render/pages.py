@@ -25,6 +25,7 @@ import jinja2
 from .. import arxiv, layout
 from ..enrich import EnrichedPaper, Knowledge
 from ..enrich.digest_names import DigestInfo
+from ..memo import Memo
 from ..model import Inline, Text, Tokens, Writing, plain_text
 from ..read.csl_styles import CslStyle
 from ..read.curated import Glossary, Taxonomy, Topic
@@ -187,11 +188,13 @@ _PICKLE_PROTOCOL = 5
 
 def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
                 reference_cache: Mapping[str, str] | None = None,
-                seeds_from_docs: str = "../seeds", kept: PageCache | None = None) -> dict[str, str]:
+                seeds_from_docs: str = "../seeds", kept: PageCache | None = None,
+                memo: Memo | None = None) -> dict[str, str]:
     """Every generated file of the site, by path relative to the docs folder.
 
     ``kept``: paper pages that need not be rendered again, left out of the result (a
     paper page shows its paper and a few things of others; rendering 10,000 is seconds).
+    ``memo``: the BibTeX entries written before, by what they were written from.
 
     ``styles`` are those of the formatted references in each paper's Cite box (none:
     the box has only the exports); ``reference_cache`` the references a previous run
@@ -211,7 +214,7 @@ def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
     include_root = "/" + seeds_from_docs.strip("/")
 
     # One BibTeX entry per paper, shared by its page, its .bib, refs.bib and the topic files.
-    entries = bibtex_entries(knowledge)
+    entries = bibtex_entries(knowledge, memo)
     records = csl_records(knowledge)
     formatted = format_references(list(records.values()), styles, reference_cache or {})
     paper_template = env.get_template("paper.md.jinja")
