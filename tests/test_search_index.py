@@ -46,3 +46,16 @@ def test_arxiv_ids_are_terms(index, seed_entries):
 def test_authors_are_terms_of_their_papers_only(index):
     # Yann LeCun is an author of 2503.10622 only; his name is on no other page's own text.
     assert docs(index, "terms", "lecun") == {"papers/2503.10622"}
+
+
+def test_the_last_prune_is_given_the_page_names_as_a_set():
+    from types import SimpleNamespace
+
+    from tools.sphinxext.search import prune_with_a_set
+
+    given: list[object] = []
+    indexer = SimpleNamespace(prune=given.append)
+    prune_with_a_set(SimpleNamespace(builder=SimpleNamespace(indexer=indexer)))
+    indexer.prune({"papers/a": 1, "index": 2})  # what dump_search_index passes: env.all_docs
+    assert given == [{"papers/a", "index"}] and isinstance(given[0], set)
+    prune_with_a_set(SimpleNamespace(builder=SimpleNamespace()))  # a builder without a search index

@@ -159,7 +159,25 @@ def restore_index_entries(app: Sphinx) -> None:
 def finish_index(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     """html-collect-pages: after every page was indexed, before the index is written."""
     restore_index_entries(app)
+    prune_with_a_set(app)
     return drop_empty_terms(app)
+
+
+def prune_with_a_set(app: Sphinx) -> None:
+    """Have the indexer's last prune() take the page names as a set.
+
+    Before writing searchindex.js, Sphinx calls ``indexer.prune(env.all_docs)``, a dict,
+    and prune() calls ``set.intersection_update`` with it for each of the index's terms;
+    given a dict, that builds a set of every page name each time: 5 s of adding a digest
+    at 10,000 pages (profiled), for 80,000 terms.  prune() only tests membership in the
+    names and iterates them to collect titles, which ``IndexBuilder.freeze`` sorts, so a
+    set of the same names prunes the same.
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is None:
+        return
+    prune = indexer.prune
+    indexer.prune = lambda docnames: prune(set(docnames))  # type: ignore[method-assign]
 
 
 def drop_empty_terms(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
