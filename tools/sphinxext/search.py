@@ -177,7 +177,7 @@ def prune_with_a_set(app: Sphinx) -> None:
     if indexer is None:
         return
     prune = indexer.prune
-    indexer.prune = lambda docnames: prune(set(docnames))  # type: ignore[method-assign]
+    indexer.prune = lambda docnames: prune(set(docnames))
 
 
 def drop_empty_terms(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
