@@ -212,30 +212,35 @@ def test_a_digest_added_is_the_only_digest_parsed_and_only_its_papers_are_matche
     classified: list[str] = []
     written: list[str] = []
     parse_bytes, classify = parsing.parse_bytes, enriched.classify
-    bibtex_entry = citation_formats._bibtex_entry
+    bibtex_entry, json_record = citation_formats._bibtex_entry, citation_formats.csl_json_record
     monkeypatch.setattr(parsing, "parse_bytes",
                         lambda data, path: parsed.append(path.name) or parse_bytes(data, path))
     monkeypatch.setattr(enriched, "classify", lambda paper, taxonomy: (
         classified.append(paper.arxiv_id) or classify(paper, taxonomy)))
     monkeypatch.setattr(citation_formats, "_bibtex_entry", lambda citation, *rest: (
         written.append(citation.arxiv_id) or bibtex_entry(citation, *rest)))
+    encoded: list[str] = []
+    monkeypatch.setattr(citation_formats, "csl_json_record", lambda record: (
+        encoded.append(record["number"].removeprefix("arXiv:")) or json_record(record)))
     shutil.copy2(SECOND, seeds)
     second = convert(seeds, docs)
     assert parsed == [SECOND.name]
+    assert set(encoded) and set(encoded) <= new_or_recited(first, second)
     new = set(second.knowledge.papers) - set(first.knowledge.papers)
-    assert new and set(classified) == new and set(written) <= new | _recited(first, second)
+    assert new and set(classified) == new and set(written) <= new_or_recited(first, second)
     monkeypatch.undo()
     fresh = copy_project(tmp_path / "fresh") / "docs"
     convert(seeds, fresh)
     assert _texts(docs) == _texts(fresh)
 
 
-def _recited(first, second) -> set[str]:
-    """Papers whose citation or key the second conversion changed (a key can shift when another
-    paper takes its name)."""
-    return {pid for pid, item in first.knowledge.papers.items()
-            if (item.citation, item.cite_key) != (second.knowledge.papers[pid].citation,
-                                                  second.knowledge.papers[pid].cite_key)}
+def new_or_recited(first, second) -> set[str]:
+    """Papers new in the second conversion, or whose citation or key it changed (a key can shift
+    when another paper takes its name)."""
+    before = first.knowledge.papers
+    return {pid for pid, item in second.knowledge.papers.items()
+            if pid not in before or (item.citation, item.cite_key) != (before[pid].citation,
+                                                                       before[pid].cite_key)}
 
 
 @pytest.mark.parametrize("memo", ["damaged", "of other code"])

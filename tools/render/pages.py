@@ -194,7 +194,8 @@ def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
 
     ``kept``: paper pages that need not be rendered again, left out of the result (a
     paper page shows its paper and a few things of others; rendering 10,000 is seconds).
-    ``memo``: the BibTeX entries written before, by what they were written from.
+    ``memo``: the BibTeX entries, CSL-JSON and RIS records written before, by what they were
+    written from.
 
     ``styles`` are those of the formatted references in each paper's Cite box (none:
     the box has only the exports); ``reference_cache`` the references a previous run
@@ -310,7 +311,7 @@ def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
                 page=page, older=_span_link(pages[index - 1] if index > 0 else None),
                 newer=_span_link(pages[index + 1] if index + 1 < len(pages) else None))
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
-    files.update(render_exports(knowledge, used_topics, entries, records))
+    files.update(render_exports(knowledge, used_topics, entries, records, memo))
     files[layout.REFERENCES_CACHE] = render_cache(formatted.cache)
     files.update(render_papers_json(knowledge, digest_pages))
     return files
