@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,15 @@ from citeproc import model as citeproc_model
 from citeproc.source.json import CiteProcJSON
 
 from tools import layout
+from tools.memo import Memo
 from tools.pipeline import check
 from tools.read import csl_styles
 from tools.read.curated import KnowledgeError
 from tools.render import references
 from tools.render.citation_formats import _one_line, csl_json_file, csl_json_record, csl_records, render_ris
+from tools.render.papers_json import render_papers_json
 
-from .conftest import ROOT, SEEDS, paper_page, paper_pages, soup
+from .conftest import HOSTILE, ROOT, SEEDS, paper_page, paper_pages, soup
 
 CSL = ROOT / "docs" / "_data" / "csl"
 STYLES = tomllib.loads((CSL / "styles.toml").read_text(encoding="utf-8"))["style"]
@@ -130,6 +133,20 @@ def test_csl_json_files_from_records_encoded_once_are_what_json_dumps_writes():
     for some in ([], records[:1], records, [hostile, *records[:2]]):
         expected = json.dumps(some, ensure_ascii=False, indent=1) + "\n"
         assert csl_json_file(csl_json_record(record) for record in some) == expected
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "hostile", "no papers"])
+def test_papers_json_from_papers_encoded_once_is_what_json_dumps_writes(corpus):
+    knowledge = check(HOSTILE if corpus == "hostile" else SEEDS, ROOT / "docs").knowledge
+    if corpus == "no papers":
+        knowledge = replace(knowledge, papers={}, digests=())
+    pages = {digest.name: f"digests/{digest.name}" for digest in knowledge.digests}
+    memo = Memo()
+    for _ in range(2):  # encoding each paper, then taking every one from the memo
+        (text,) = render_papers_json(knowledge, pages, memo).values()
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
+        assert len(json.loads(text)["papers"]) == len(knowledge.papers)
+    assert memo.computed == len(knowledge.papers)
 
 
 def test_a_line_break_in_a_title_cannot_start_a_ris_tag():

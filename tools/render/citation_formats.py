@@ -85,12 +85,18 @@ def render_exports(knowledge: Knowledge, topics: Sequence[Topic], entries: Mappi
 
 
 def csl_json_record(record: dict[str, Any]) -> str:
-    """A record as :func:`csl_json_file` places it: the text ``json.dumps`` gives an array's item.
+    """A record as :func:`csl_json_file` places it: the text ``json.dumps`` gives an array's item."""
+    return json_at_depth(record, 1)
 
-    That is the record's own indented text one level deeper: JSON strings hold no line break,
+
+def json_at_depth(value: object, depth: int) -> str:
+    """``value`` as ``json.dumps(..., ensure_ascii=False, indent=1)`` writes it ``depth`` levels deep.
+
+    That is its own indented text ``depth`` spaces further in: JSON strings hold no line break,
     so every line of it is structure, and indenting each line is what a deeper level is.
     """
-    return " " + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
+    pad = " " * depth
+    return pad + json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + pad)
 
 
 def csl_json_file(json_records: Iterable[str]) -> str:

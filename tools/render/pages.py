@@ -313,7 +313,7 @@ def render_site(knowledge: Knowledge, styles: Sequence[CslStyle] = (),
     files[layout.SEARCH_WORDS] = render_search_words(knowledge)
     files.update(render_exports(knowledge, used_topics, entries, records, memo))
     files[layout.REFERENCES_CACHE] = render_cache(formatted.cache)
-    files.update(render_papers_json(knowledge, digest_pages))
+    files.update(render_papers_json(knowledge, digest_pages, memo))
     return files
 
 
