@@ -5,8 +5,7 @@ digest, checks every metadata entry, matches every paper against every topic and
 glossary keyword and writes every paper's BibTeX: about half its time (profiled).
 Each of these is a pure function of a small input (a digest file's path and bytes,
 a metadata entry, a paper's titles and abstract with the taxonomy or glossary, a
-citation):
-:meth:`Memo.get` keeps its result under the sha256 of that input, and the next
+citation): :meth:`Memo.get` keeps its result under the sha256 of that input, and the next
 conversion takes the result instead of computing it again.
 
 * The code's fingerprint (``converted.code_fingerprint``: the ``tools`` package,

@@ -89,7 +89,9 @@ def enrich(corpus: Corpus, taxonomy: Taxonomy, glossary: Glossary,
     keys = citekeys.assign_keys(citations.values())
     # Keyword matching is a third of enriching; it follows from a paper's texts alone.
     taxonomy_key, glossary_key = fingerprint(taxonomy), fingerprint(glossary)
-    texts = {pid: (paper.title, paper.title_zh, paper.abstract) for pid, paper in corpus.papers.items()}
+    # A paper's texts hashed once for both keys (pickling an abstract's tokens is the cost).
+    texts = {pid: fingerprint((paper.title, paper.title_zh, paper.abstract))
+             for pid, paper in corpus.papers.items()}
     topics = {pid: memo.get("topics", (taxonomy_key, texts[pid]), partial(classify, paper, taxonomy))
               for pid, paper in corpus.papers.items()}
     terms = {pid: memo.get("terms", (glossary_key, texts[pid]), partial(find_terms, paper, glossary))
